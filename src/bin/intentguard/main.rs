@@ -1,0 +1,2 @@
+//! The `intentguard` command line: parses arguments, calls the library, renders.
+fn main() {}

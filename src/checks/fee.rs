@@ -1,0 +1,87 @@
+//! Checks of SPEC 2.4: the fee, from verified amounts, against the caps.
+
+use miniscript::bitcoin::Transaction;
+
+use crate::checks::inputs::InputFacts;
+use crate::intent::Intent;
+use crate::policy::Policy;
+use crate::report::{Code, Finding, Place};
+
+/// The fee and estimated final fee rate, when every input's amount is known.
+pub(crate) struct Fee {
+    /// Inputs minus outputs, in sat; negative when outputs exceed inputs.
+    pub sat: i128,
+    /// Estimated final virtual size in vB.
+    pub vsize: u64,
+}
+
+impl Fee {
+    /// The fee over the estimated final virtual size, in sat/vB.
+    #[expect(clippy::cast_precision_loss, reason = "a display figure; limits compare in integers")]
+    pub fn rate(&self) -> f64 {
+        if self.vsize == 0 {
+            return 0.0;
+        }
+        self.sat as f64 / self.vsize as f64
+    }
+}
+
+/// Computes the fee and checks it; `None` when an input's amount is unknown (that input
+/// has an error finding of its own).
+pub(crate) fn check(
+    policy: &Policy,
+    intent: &Intent,
+    tx: &Transaction,
+    inputs: &[InputFacts],
+    out: &mut Vec<Finding>,
+) -> Option<Fee> {
+    // Sums in u128 cannot overflow: fewer than 2^64 values of at most 2^64 - 1 each.
+    let total_in =
+        inputs.iter().try_fold(0u128, |sum, f| sum.checked_add(u128::from(f.amount?.to_sat())))?;
+    let total_out =
+        tx.output.iter().try_fold(0u128, |sum, o| sum.checked_add(u128::from(o.value.to_sat())))?;
+    let sat = i128::try_from(total_in).ok()?.checked_sub(i128::try_from(total_out).ok()?)?;
+
+    let per_input = policy.wallet().max_satisfaction_weight();
+    let weight = u64::try_from(tx.input.len())
+        .ok()
+        .and_then(|n| n.checked_mul(per_input))
+        .and_then(|w| w.checked_add(tx.weight().to_wu()))?;
+    let vsize = weight.div_ceil(4);
+    let fee = Fee { sat, vsize };
+
+    if sat < 0 {
+        out.push(Finding::new(
+            Code::FeeNegative,
+            Place::Request,
+            format!("the outputs ({total_out} sat) exceed the inputs ({total_in} sat)"),
+        ));
+        return Some(fee);
+    }
+    let policy_cap = policy.limits().max_fee;
+    let cap = intent.max_fee().map_or(policy_cap, |c| c.min(policy_cap));
+    if sat > i128::from(cap.to_sat()) {
+        out.push(Finding::new(
+            Code::FeeOverLimit,
+            Place::Request,
+            format!(
+                "the fee is {sat} sat; the cap is {} sat (the stricter of the policy's and the intent's)",
+                cap.to_sat()
+            ),
+        ));
+    }
+    if let Some(max_rate) = policy.limits().max_fee_rate_sat_vb {
+        let allowed = i128::from(max_rate).checked_mul(i128::from(vsize));
+        if allowed.is_none_or(|a| sat > a) {
+            out.push(Finding::new(
+                Code::FeeRateOverLimit,
+                Place::Request,
+                format!(
+                    "the fee is {sat} sat for an estimated {vsize} vB ({:.2} sat/vB); the policy allows at most {max_rate} sat/vB",
+                    fee.rate()
+                ),
+            ));
+        }
+    }
+    Some(fee)
+}

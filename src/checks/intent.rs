@@ -1,0 +1,160 @@
+//! Checks of SPEC 2.1: the intent against the policy and the clock.
+
+use std::collections::BTreeSet;
+
+use miniscript::bitcoin::Amount;
+
+use crate::intent::Intent;
+use crate::policy::{network_name, Policy};
+use crate::report::{Code, Finding, Place};
+use crate::time::Timestamp;
+
+/// Seconds by which `created_at` may be ahead of `now` (clock skew between machines).
+pub const CLOCK_SKEW_S: i64 = 300;
+
+/// Checks the intent and returns the approvers whose signatures verified, in the policy's
+/// order.
+pub(crate) fn check(
+    policy: &Policy,
+    intent: &Intent,
+    now: Timestamp,
+    out: &mut Vec<Finding>,
+) -> Vec<String> {
+    let whole = Place::Request;
+    if intent.wallet() != policy.name() {
+        out.push(Finding::new(
+            Code::IntentWrongWallet,
+            whole,
+            format!(
+                "the intent is for wallet {:?} but the policy is for {:?}",
+                intent.wallet(),
+                policy.name()
+            ),
+        ));
+    }
+    if intent.network() != policy.network() {
+        out.push(Finding::new(
+            Code::IntentWrongNetwork,
+            whole,
+            format!(
+                "the intent is for {} but the wallet is on {}",
+                network_name(intent.network()),
+                network_name(policy.network())
+            ),
+        ));
+    }
+    if now >= intent.expires_at() {
+        out.push(Finding::new(
+            Code::IntentExpired,
+            whole,
+            format!("the intent expired at {}; it is now {now}", intent.expires_at()),
+        ));
+    }
+    if intent.created_at().seconds_since(now) > CLOCK_SKEW_S {
+        out.push(Finding::new(
+            Code::IntentNotYetValid,
+            whole,
+            format!(
+                "the intent was created at {}, more than {CLOCK_SKEW_S} s after now ({now}); check the clocks",
+                intent.created_at()
+            ),
+        ));
+    }
+    let lifetime = intent.expires_at().seconds_since(intent.created_at());
+    let max_lifetime = policy.limits().max_intent_lifetime_s;
+    if u64::try_from(lifetime).map_or(true, |l| l > max_lifetime) {
+        out.push(Finding::new(
+            Code::IntentLifetimeTooLong,
+            whole,
+            format!(
+                "the intent is valid for {lifetime} s; the policy allows at most {max_lifetime} s"
+            ),
+        ));
+    }
+
+    let approved = check_approvals(policy, intent, out);
+    if approved.len() < policy.quorum() {
+        out.push(Finding::new(
+            Code::IntentQuorumNotMet,
+            whole,
+            format!(
+                "{} of the {} approvals needed verify ({})",
+                approved.len(),
+                policy.quorum(),
+                if approved.is_empty() { "none".to_owned() } else { approved.join(", ") }
+            ),
+        ));
+    }
+
+    if let Some(allowed) = &policy.limits().allowed_destinations {
+        for (i, payment) in intent.payments().iter().enumerate() {
+            let script = payment.script_pubkey();
+            if !allowed.iter().any(|a| *a.script() == script) {
+                out.push(Finding::new(
+                    Code::IntentDestinationNotAllowed,
+                    Place::Payment(i),
+                    format!(
+                        "payment {i} goes to {}, which is not on the policy's allowed destinations",
+                        payment.address()
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(max_total) = policy.limits().max_total {
+        let total =
+            intent.payments().iter().try_fold(Amount::ZERO, |sum, p| sum.checked_add(p.amount()));
+        if total.is_none_or(|t| t > max_total) {
+            out.push(Finding::new(
+                Code::IntentTotalOverLimit,
+                whole,
+                format!(
+                    "the payments add up to {}; the policy allows at most {} sat",
+                    total.map_or("more than 21 million BTC".to_owned(), |t| format!(
+                        "{} sat",
+                        t.to_sat()
+                    )),
+                    max_total.to_sat()
+                ),
+            ));
+        }
+    }
+    approved
+}
+
+/// Verifies every approval; returns the distinct approvers whose signatures verify.
+fn check_approvals(policy: &Policy, intent: &Intent, out: &mut Vec<Finding>) -> Vec<String> {
+    let mut valid: BTreeSet<&str> = BTreeSet::new();
+    for (i, approval) in intent.approvals().iter().enumerate() {
+        let Some(approver) = policy.approver(approval.approver()) else {
+            out.push(Finding::new(
+                Code::IntentUnknownApprover,
+                Place::Approval(i),
+                format!("approval {i} is by {:?}, who is not an approver of this policy; it does not count", approval.approver()),
+            ));
+            continue;
+        };
+        let verified = approval
+            .signature()
+            .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
+        if verified {
+            valid.insert(approver.name());
+        } else {
+            out.push(Finding::new(
+                Code::IntentBadSignature,
+                Place::Approval(i),
+                format!(
+                    "the signature of approval {i} by {:?} does not verify: the intent was changed after it was signed, or the signature is not theirs",
+                    approval.approver()
+                ),
+            ));
+        }
+    }
+    policy
+        .approvers()
+        .iter()
+        .map(|a| a.name())
+        .filter(|name| valid.contains(name))
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,139 @@
+//! Stage 3: the checks of SPEC 2. Every violation becomes a finding; none returns early.
+//!
+//! Trusts: the policy. Everything in the request is re-derived, hashed or verified.
+
+mod fee;
+mod inputs;
+mod intent;
+mod outputs;
+
+use miniscript::bitcoin::psbt::Psbt;
+use miniscript::bitcoin::secp256k1::Secp256k1;
+
+use crate::error::Error;
+use crate::intent::Intent;
+use crate::ledger::Ledger;
+use crate::policy::{network_name, Policy};
+use crate::report::{Code, Finding, InputSummary, IntentSummary, Place, Report, Severity, Verdict};
+use crate::request::Request;
+use crate::time::Timestamp;
+
+pub use self::intent::CLOCK_SKEW_S;
+
+/// Verifies that `request` does exactly what `intent` approved under `policy`, at `now`.
+///
+/// With a ledger, an approved request binds the intent to the request's unsigned txid, and a
+/// request whose intent is bound to another txid is rejected with `INTENT_REPLAYED`.
+///
+/// # Errors
+///
+/// Returns [`Error::Ledger`] when the ledger fails; verification could not complete and the
+/// request must not be signed. Rule violations are never errors: they are [`Finding`]s in the
+/// returned [`Report`], whose verdict is approved only when no finding is an error.
+pub fn verify(
+    policy: &Policy,
+    intent: &Intent,
+    request: &Request,
+    now: Timestamp,
+    ledger: Option<&dyn Ledger>,
+) -> Result<Report, Error> {
+    let psbt = request.psbt();
+    let tx = request.unsigned_tx();
+    let secp = Secp256k1::verification_only();
+    let mut findings = Vec::new();
+
+    let approved_by = intent::check(policy, intent, now, &mut findings);
+    let facts = inputs::check(policy, tx, &psbt.inputs, &secp, &mut findings);
+    let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
+    let fee = fee::check(policy, intent, tx, &facts, &mut findings);
+    unknown_fields(psbt, &mut findings);
+
+    let txid = request.txid();
+    let digest = intent.digest_hex();
+    if let Some(ledger) = ledger {
+        let rejected = findings.iter().any(|f| f.severity() == Severity::Error);
+        let bound = if rejected {
+            ledger.bound(policy.name(), intent.id())?
+        } else {
+            Some(ledger.bind(policy.name(), intent.id(), &digest, txid)?)
+        };
+        if let Some(bound) = bound.filter(|b| *b != txid) {
+            findings.push(Finding::new(
+                Code::IntentReplayed,
+                Place::Request,
+                format!(
+                    "intent {:?} was already approved for transaction {bound}; this request is transaction {txid}",
+                    intent.id()
+                ),
+            ));
+        }
+    }
+
+    let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
+        Verdict::Rejected
+    } else {
+        Verdict::Approved
+    };
+    let inputs = tx
+        .input
+        .iter()
+        .zip(&facts)
+        .enumerate()
+        .map(|(index, (txin, f))| InputSummary {
+            index,
+            outpoint: txin.previous_output.to_string(),
+            amount_sat: f.amount.map(|a| a.to_sat()),
+            branch: f.owned_at.map(|(b, _)| b),
+            derivation_index: f.owned_at.map(|(_, i)| i),
+        })
+        .collect();
+    Ok(Report {
+        verdict,
+        txid: txid.to_string(),
+        wallet: policy.name().to_owned(),
+        network: network_name(policy.network()).to_owned(),
+        intent: IntentSummary {
+            id: intent.id().to_owned(),
+            digest,
+            approved_by,
+            quorum: policy.quorum(),
+        },
+        inputs,
+        outputs,
+        fee_sat: fee.as_ref().and_then(|f| i64::try_from(f.sat).ok()),
+        fee_rate_sat_vb: fee.as_ref().map(fee::Fee::rate),
+        findings,
+    })
+}
+
+/// Unknown and proprietary fields are shown to the signer, once per map that has them.
+fn unknown_fields(psbt: &Psbt, out: &mut Vec<Finding>) {
+    let count = psbt.unknown.len().saturating_add(psbt.proprietary.len());
+    if count > 0 {
+        out.push(Finding::new(
+            Code::PsbtUnknownField,
+            Place::Request,
+            format!("the PSBT's global map has {count} unknown or proprietary fields; intentguard did not check them"),
+        ));
+    }
+    for (i, input) in psbt.inputs.iter().enumerate() {
+        let count = input.unknown.len().saturating_add(input.proprietary.len());
+        if count > 0 {
+            out.push(Finding::new(
+                Code::PsbtUnknownField,
+                Place::Input(i),
+                format!("input {i} has {count} unknown or proprietary fields; intentguard did not check them"),
+            ));
+        }
+    }
+    for (i, output) in psbt.outputs.iter().enumerate() {
+        let count = output.unknown.len().saturating_add(output.proprietary.len());
+        if count > 0 {
+            out.push(Finding::new(
+                Code::PsbtUnknownField,
+                Place::Output(i),
+                format!("output {i} has {count} unknown or proprietary fields; intentguard did not check them"),
+            ));
+        }
+    }
+}

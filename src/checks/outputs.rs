@@ -1,0 +1,177 @@
+//! Checks of SPEC 2.3: every output is an intent payment or verified change, and every
+//! payment is paid exactly once.
+//!
+//! Trusts: the policy and the intent's payments. Scripts are compared, never address
+//! strings; change is recognised only by derivation from the output's key origins.
+
+use std::collections::HashMap;
+
+use miniscript::bitcoin::psbt::Output;
+use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
+
+use crate::intent::Intent;
+use crate::policy::Policy;
+use crate::report::{Code, Finding, OutputSummary, Place, Role};
+use crate::wallet::Location;
+
+/// Checks every output and payment; returns the outputs as the report shows them.
+pub(crate) fn check(
+    policy: &Policy,
+    intent: &Intent,
+    tx: &Transaction,
+    outputs: &[Output],
+    out: &mut Vec<Finding>,
+) -> Vec<OutputSummary> {
+    let wallet = policy.wallet();
+    let limits = policy.limits();
+    let payments = intent.payments();
+    let scripts: Vec<ScriptBuf> = payments.iter().map(|p| p.script_pubkey()).collect();
+    // Payments by script, and unmatched payments by (script, amount) as stacks whose top is
+    // the lowest index: every lookup is a hash, so matching is linear in outputs + payments.
+    let mut by_script: HashMap<&ScriptBuf, Vec<usize>> = HashMap::with_capacity(payments.len());
+    let mut unmatched: HashMap<(&ScriptBuf, Amount), Vec<usize>> =
+        HashMap::with_capacity(payments.len());
+    for (i, (p, script)) in payments.iter().zip(&scripts).enumerate().rev() {
+        by_script.entry(script).or_default().push(i);
+        unmatched.entry((script, p.amount())).or_default().push(i);
+    }
+    let mut matched = vec![false; payments.len()];
+    let mut change_outputs = 0u32;
+    let mut summaries = Vec::with_capacity(tx.output.len());
+
+    for (index, (txout, output)) in tx.output.iter().zip(outputs).enumerate() {
+        let place = Place::Output(index);
+        let amount = txout.value;
+        let mut summary = OutputSummary {
+            index,
+            address: Address::from_script(&txout.script_pubkey, policy.network())
+                .ok()
+                .map(|a| a.to_string()),
+            amount_sat: amount.to_sat(),
+            role: Role::Unapproved,
+            payment: None,
+            branch: None,
+            derivation_index: None,
+        };
+        let shown = summary
+            .address
+            .clone()
+            .unwrap_or_else(|| format!("script {}", txout.script_pubkey.to_hex_string()));
+
+        // 1. An exact (script, amount) match with a payment not yet matched.
+        let hit = unmatched.get_mut(&(&txout.script_pubkey, amount)).and_then(Vec::pop);
+        if let Some(payment) = hit {
+            if let Some(m) = matched.get_mut(payment) {
+                *m = true;
+            }
+            summary.role = Role::Payment;
+            summary.payment = Some(payment);
+            summaries.push(summary);
+            continue;
+        }
+
+        // 2. Change, by derivation at the (branch, index) its key origins name.
+        match wallet.locate(output.bip32_derivation.values()) {
+            Location::Unclaimed => {}
+            Location::Inconsistent => {
+                out.push(Finding::new(
+                    Code::ChangeDerivationMismatch,
+                    place,
+                    format!("output {index} ({shown}): its key origins claim the wallet but do not all name one unhardened (branch, index)"),
+                ));
+                summaries.push(summary);
+                continue;
+            }
+            Location::At { branch, index: at } => {
+                let derived = wallet.derive(branch, at);
+                let same = derived.as_ref().is_some_and(|d| {
+                    d.script_pubkey == txout.script_pubkey
+                        && (output.witness_script.is_none()
+                            || output.witness_script == d.witness_script)
+                        && (output.redeem_script.is_none()
+                            || output.redeem_script == d.redeem_script)
+                });
+                if !same {
+                    out.push(Finding::new(
+                        Code::ChangeDerivationMismatch,
+                        place,
+                        format!("output {index} ({shown}) claims to be the wallet's at branch {branch} index {at}, but the wallet's script there is different"),
+                    ));
+                } else if at > limits.max_change_index {
+                    out.push(Finding::new(
+                        Code::ChangeIndexTooHigh,
+                        place,
+                        format!("output {index} ({shown}) is change at index {at}, above the policy's max_change_index {}", limits.max_change_index),
+                    ));
+                } else {
+                    if branch == 0 {
+                        out.push(Finding::new(
+                            Code::ChangeOnReceiveBranch,
+                            place,
+                            format!("output {index} ({shown}) returns to the wallet on the receive branch (index {at}), not the change branch"),
+                        ));
+                    }
+                    change_outputs = change_outputs.saturating_add(1);
+                    summary.role = Role::Change;
+                    summary.branch = Some(branch);
+                    summary.derivation_index = Some(at);
+                }
+                summaries.push(summary);
+                continue;
+            }
+        }
+
+        // 3. Neither: an unapproved output.
+        let same_address = by_script.get(&txout.script_pubkey).map_or(&[][..], Vec::as_slice);
+        let amounts: Vec<Amount> =
+            same_address.iter().filter_map(|&i| payments.get(i)).map(|p| p.amount()).collect();
+        if !amounts.is_empty() && !amounts.contains(&amount) {
+            let wanted: Vec<String> =
+                amounts.iter().map(|a| format!("{} sat", a.to_sat())).collect();
+            out.push(Finding::new(
+                Code::PaymentAmountMismatch,
+                place,
+                format!(
+                    "output {index} pays {} sat to {shown}; the intent pays that address {}",
+                    amount.to_sat(),
+                    wanted.join(" or ")
+                ),
+            ));
+        } else {
+            out.push(Finding::new(
+                Code::OutputNotInIntent,
+                place,
+                format!(
+                    "output {index} pays {} sat to {shown}, which is neither an intent payment nor the wallet's change",
+                    amount.to_sat()
+                ),
+            ));
+        }
+        summaries.push(summary);
+    }
+
+    for (i, (payment, done)) in payments.iter().zip(&matched).enumerate() {
+        if !done {
+            out.push(Finding::new(
+                Code::PaymentMissing,
+                Place::Payment(i),
+                format!(
+                    "intent payment {i} of {} sat to {} has no output with that address and amount",
+                    payment.amount().to_sat(),
+                    payment.address()
+                ),
+            ));
+        }
+    }
+    if change_outputs > limits.max_change_outputs {
+        out.push(Finding::new(
+            Code::ChangeTooManyOutputs,
+            Place::Request,
+            format!(
+                "the request has {change_outputs} change outputs; the policy allows at most {}",
+                limits.max_change_outputs
+            ),
+        ));
+    }
+    summaries
+}

@@ -1,0 +1,454 @@
+//! Stage 1: the intent (SPEC 1.2): what the approvers agreed to pay.
+//!
+//! Trusts: nothing. The intent is parsed strictly (unknown fields, nulls and duplicate
+//! fields are errors); whether its approvals verify is a check, not a parse rule.
+
+use ed25519_dalek::{Signature, SigningKey};
+use miniscript::bitcoin::hashes::{sha256, Hash};
+use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::IntentError;
+use crate::policy::{network_name, parse_address, parse_lower_hex, parse_network};
+use crate::time::Timestamp;
+use crate::MAX_FILE_BYTES;
+
+/// The domain separator that starts every signed message (SPEC 1.2).
+pub const MESSAGE_PREFIX: &[u8] = b"intentguard/intent/v1\n";
+
+/// Deserialises a field that may be absent but, when present, must not be `null`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntentFile {
+    version: u64,
+    id: String,
+    wallet: String,
+    network: String,
+    payments: Vec<PaymentFile>,
+    #[serde(default, deserialize_with = "present")]
+    max_fee_sat: Option<u64>,
+    created_at: String,
+    expires_at: String,
+    #[serde(default, deserialize_with = "present")]
+    approvals: Option<Vec<ApprovalFile>>,
+}
+
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct PaymentFile {
+    address: String,
+    amount_sat: u64,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    memo: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct ApprovalFile {
+    approver: String,
+    signature: String,
+}
+
+/// Every field of an intent except `approvals`: exactly what an approval signs.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+struct Unsigned {
+    version: u64,
+    id: String,
+    wallet: String,
+    network: String,
+    payments: Vec<PaymentFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_fee_sat: Option<u64>,
+    created_at: String,
+    expires_at: String,
+}
+
+/// One payment the approvers agreed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    address: Address,
+    amount: Amount,
+    memo: Option<String>,
+}
+
+impl Payment {
+    /// Returns the destination address.
+    pub fn address(&self) -> &Address {
+        &self.address
+    }
+
+    /// Returns the script the payment must go to.
+    pub fn script_pubkey(&self) -> ScriptBuf {
+        self.address.script_pubkey()
+    }
+
+    /// Returns the amount.
+    pub fn amount(&self) -> Amount {
+        self.amount
+    }
+
+    /// Returns the memo, if any. It comes from the file: escape it before display.
+    pub fn memo(&self) -> Option<&str> {
+        self.memo.as_deref()
+    }
+}
+
+/// One approval as written: a name and a signature, neither checked yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    approver: String,
+    signature: String,
+}
+
+impl Approval {
+    /// Returns the approver name as written. It comes from the file: escape it before display.
+    pub fn approver(&self) -> &str {
+        &self.approver
+    }
+
+    /// Returns the signature's bytes, or `None` when it is not 128 lowercase hex characters.
+    pub fn signature(&self) -> Option<Signature> {
+        parse_lower_hex::<64>(&self.signature).map(|b| Signature::from_bytes(&b))
+    }
+}
+
+/// A well-formed intent. Whether it is approved is decided by the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    unsigned: Unsigned,
+    network: Network,
+    payments: Vec<Payment>,
+    max_fee: Option<Amount>,
+    created_at: Timestamp,
+    expires_at: Timestamp,
+    approvals: Vec<Approval>,
+    message: Vec<u8>,
+}
+
+fn field(field: impl Into<String>, problem: impl Into<String>) -> IntentError {
+    IntentError::Field { field: field.into(), problem: problem.into() }
+}
+
+fn valid_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+fn money(name: &str, sat: u64) -> Result<Amount, IntentError> {
+    let amount = Amount::from_sat(sat);
+    if amount > Amount::MAX_MONEY {
+        return Err(field(name, format!("{sat} sat is more than 21,000,000 BTC")));
+    }
+    Ok(amount)
+}
+
+impl Intent {
+    /// Parses an intent from the bytes of its JSON file.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`IntentError`] naming the field at fault when the file is too large, is not
+    /// UTF-8 JSON of the intent's shape (unknown, duplicate or `null` fields included), or
+    /// breaks a rule of SPEC 1.2.
+    pub fn from_json_bytes(bytes: &[u8]) -> Result<Intent, IntentError> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(IntentError::TooLarge { limit: MAX_FILE_BYTES });
+        }
+        let text = core::str::from_utf8(bytes)
+            .map_err(|e| IntentError::Json { message: format!("the file is not UTF-8 ({e})") })?;
+        Intent::from_json(text)
+    }
+
+    /// Parses an intent from JSON text.
+    ///
+    /// # Errors
+    ///
+    /// As [`Intent::from_json_bytes`].
+    pub fn from_json(text: &str) -> Result<Intent, IntentError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(IntentError::TooLarge { limit: MAX_FILE_BYTES });
+        }
+        let file: IntentFile =
+            serde_json::from_str(text).map_err(|e| IntentError::Json { message: e.to_string() })?;
+        Intent::try_from(file)
+    }
+
+    /// Returns the intent id.
+    pub fn id(&self) -> &str {
+        &self.unsigned.id
+    }
+
+    /// Returns the wallet name the intent is for.
+    pub fn wallet(&self) -> &str {
+        &self.unsigned.wallet
+    }
+
+    /// Returns the network the intent is for.
+    pub fn network(&self) -> Network {
+        self.network
+    }
+
+    /// Returns the payments, in the intent's order.
+    pub fn payments(&self) -> &[Payment] {
+        &self.payments
+    }
+
+    /// Returns the intent's own fee cap, if it sets one.
+    pub fn max_fee(&self) -> Option<Amount> {
+        self.max_fee
+    }
+
+    /// Returns when the intent was created.
+    pub fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+
+    /// Returns when the intent expires.
+    pub fn expires_at(&self) -> Timestamp {
+        self.expires_at
+    }
+
+    /// Returns the approvals as written.
+    pub fn approvals(&self) -> &[Approval] {
+        &self.approvals
+    }
+
+    /// Returns the signed message: `intentguard/intent/v1\n` then RFC 8785 JCS of the intent
+    /// without `approvals`.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+
+    /// Returns the intent digest: SHA-256 of [`Intent::message`].
+    pub fn digest(&self) -> [u8; 32] {
+        sha256::Hash::hash(&self.message).to_byte_array()
+    }
+
+    /// Returns the intent digest as lowercase hex.
+    pub fn digest_hex(&self) -> String {
+        sha256::Hash::hash(&self.message).to_string()
+    }
+
+    /// Signs the intent's message with an approver's key, returning the lowercase hex
+    /// signature to put in an approval.
+    pub fn sign_hex(&self, key: &SigningKey) -> String {
+        use ed25519_dalek::Signer;
+        let signature = key.sign(&self.message).to_bytes();
+        signature.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Adds an approval, replacing any earlier approval by the same name.
+    pub fn set_approval(&mut self, approver: &str, signature_hex: String) {
+        self.approvals.retain(|a| a.approver != approver);
+        self.approvals.push(Approval { approver: approver.to_owned(), signature: signature_hex });
+    }
+
+    /// Serialises the intent, approvals included, as pretty JSON.
+    pub fn to_json_pretty(&self) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            unsigned: &'a Unsigned,
+            approvals: Vec<ApprovalFile>,
+        }
+        let approvals = self
+            .approvals
+            .iter()
+            .map(|a| ApprovalFile { approver: a.approver.clone(), signature: a.signature.clone() })
+            .collect();
+        let out = Out { unsigned: &self.unsigned, approvals };
+        // Serialising plain strings and integers cannot fail.
+        serde_json::to_string_pretty(&out).unwrap_or_default()
+    }
+}
+
+impl TryFrom<IntentFile> for Intent {
+    type Error = IntentError;
+
+    fn try_from(file: IntentFile) -> Result<Intent, IntentError> {
+        if file.version != 1 {
+            return Err(field("version", format!("is {} but only version 1 exists", file.version)));
+        }
+        if !valid_id(&file.id) {
+            return Err(field(
+                "id",
+                format!("{:?} is not 1 to 128 characters of [A-Za-z0-9._:-]", file.id),
+            ));
+        }
+        let network = parse_network(&file.network).ok_or_else(|| {
+            field(
+                "network",
+                format!(
+                    "{:?} is not one of bitcoin, testnet, testnet4, signet, regtest",
+                    file.network
+                ),
+            )
+        })?;
+        if file.payments.is_empty() {
+            return Err(field("payments", "lists no payment; an intent pays at least one"));
+        }
+        let mut payments = Vec::with_capacity(file.payments.len());
+        for (i, p) in file.payments.iter().enumerate() {
+            let address = parse_address(&p.address, network)
+                .map_err(|e| field(format!("payments[{i}].address"), e))?;
+            let amount = money(&format!("payments[{i}].amount_sat"), p.amount_sat)?;
+            if amount == Amount::ZERO {
+                return Err(field(format!("payments[{i}].amount_sat"), "must be greater than 0"));
+            }
+            payments.push(Payment { address, amount, memo: p.memo.clone() });
+        }
+        let max_fee = file.max_fee_sat.map(|v| money("max_fee_sat", v)).transpose()?;
+        let created_at: Timestamp = file
+            .created_at
+            .parse()
+            .map_err(|e: crate::time::TimestampError| field("created_at", e.to_string()))?;
+        let expires_at: Timestamp = file
+            .expires_at
+            .parse()
+            .map_err(|e: crate::time::TimestampError| field("expires_at", e.to_string()))?;
+        if expires_at <= created_at {
+            return Err(field(
+                "expires_at",
+                format!("{} is not after created_at {}", expires_at, created_at),
+            ));
+        }
+        let approvals = file
+            .approvals
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| Approval { approver: a.approver, signature: a.signature })
+            .collect();
+        let unsigned = Unsigned {
+            version: file.version,
+            id: file.id,
+            wallet: file.wallet,
+            network: network_name(network).to_owned(),
+            payments: file.payments,
+            max_fee_sat: file.max_fee_sat,
+            created_at: file.created_at,
+            expires_at: file.expires_at,
+        };
+        let message = signed_message(&unsigned)?;
+        Ok(Intent {
+            unsigned,
+            network,
+            payments,
+            max_fee,
+            created_at,
+            expires_at,
+            approvals,
+            message,
+        })
+    }
+}
+
+/// Builds the signed message of SPEC 1.2. The one place that does.
+fn signed_message(unsigned: &Unsigned) -> Result<Vec<u8>, IntentError> {
+    let jcs = serde_json_canonicalizer::to_vec(unsigned).map_err(|e| IntentError::Json {
+        message: format!("cannot canonicalise the intent: {e}"),
+    })?;
+    let mut message = Vec::with_capacity(MESSAGE_PREFIX.len().saturating_add(jcs.len()));
+    message.extend_from_slice(MESSAGE_PREFIX);
+    message.extend_from_slice(&jcs);
+    Ok(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SPEC 1.2's test vector.
+    pub(crate) const SPEC_INTENT: &str = r#"{
+      "version": 1,
+      "id": "ops-2024-05-31-0001",
+      "wallet": "treasury",
+      "network": "bitcoin",
+      "payments": [
+        { "address": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+          "amount_sat": 450290000000,
+          "memo": "OTC \"Q2\" Überweisung\t€ 🔒 a\\b" }
+      ],
+      "max_fee_sat": 40000,
+      "created_at": "2024-05-31T01:00:00Z",
+      "expires_at": "2024-05-31T13:00:00Z",
+      "approvals": [
+        { "approver": "alice",
+          "signature": "c9a3ef5053d2bd53ecc484ec1313d9bf086d1c8e4f7b66de7916ddc4ceeadfa27ea60e689a8f558474b522cc31724dbe08854e314e998ea80c57d9c2dfadf70b" }
+      ]
+    }"#;
+
+    #[test]
+    fn spec_vector_message_digest_and_signature() {
+        let intent = Intent::from_json(SPEC_INTENT).unwrap();
+        let jcs = "{\"created_at\":\"2024-05-31T01:00:00Z\",\"expires_at\":\"2024-05-31T13:00:00Z\",\"id\":\"ops-2024-05-31-0001\",\"max_fee_sat\":40000,\"network\":\"bitcoin\",\"payments\":[{\"address\":\"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq\",\"amount_sat\":450290000000,\"memo\":\"OTC \\\"Q2\\\" Überweisung\\t€ 🔒 a\\\\b\"}],\"version\":1,\"wallet\":\"treasury\"}";
+        let mut want = MESSAGE_PREFIX.to_vec();
+        want.extend_from_slice(jcs.as_bytes());
+        assert_eq!(intent.message(), want.as_slice());
+        assert_eq!(
+            intent.digest_hex(),
+            "547963ca69b1c7575f646c6dbb27792036726f75f9b73639f1a5b46d4a15c1e9"
+        );
+
+        let seed = parse_lower_hex::<32>(
+            "862709f542de0d6310fbc032cb6ba0f4d30bd90793a2549360e06855495ebb9f",
+        )
+        .unwrap();
+        let key = SigningKey::from_bytes(&seed);
+        assert_eq!(
+            crate::policy::parse_ed25519_key(
+                "76682d3d61423dd81cb7bd635c2110f4d3fd000f7cecd15f9fe1a778fe608d70"
+            )
+            .unwrap(),
+            key.verifying_key()
+        );
+        assert_eq!(intent.sign_hex(&key), intent.approvals()[0].signature);
+    }
+
+    fn with(from: &str, to: &str) -> Result<Intent, IntentError> {
+        assert!(SPEC_INTENT.contains(from), "{from}");
+        Intent::from_json(&SPEC_INTENT.replacen(from, to, 1))
+    }
+
+    #[test]
+    fn malformed_intents_name_the_field() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("\"version\": 1", "\"version\": 2", "version"),
+            ("ops-2024-05-31-0001", "ops 1", "id"),
+            ("\"network\": \"bitcoin\"", "\"network\": \"mainnet\"", "network"),
+            (
+                "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
+                "payments[0].address",
+            ),
+            ("450290000000", "0", "payments[0].amount_sat"),
+            ("450290000000", "2100000000000001", "payments[0].amount_sat"),
+            ("2024-05-31T13:00:00Z", "2024-05-31T13:00:00+00:00", "expires_at"),
+            ("2024-05-31T13:00:00Z", "2024-05-31T01:00:00Z", "expires_at"),
+            ("2024-05-31T01:00:00Z", "2024-05-31T01:00:00.0Z", "created_at"),
+        ];
+        for (from, to, name) in cases {
+            match with(from, to) {
+                Err(IntentError::Field { field, .. }) => assert_eq!(field, *name),
+                other => panic!("{from} -> {to}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn shape_errors_are_json_errors() {
+        for (from, to) in [
+            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": null"),
+            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000.0"),
+            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000, \"extra\": 1"),
+            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000, \"max_fee_sat\": 1"),
+            ("\"amount_sat\": 450290000000", "\"amount_sat\": -1"),
+            ("\"memo\": ", "\"note\": "),
+        ] {
+            assert!(matches!(with(from, to), Err(IntentError::Json { .. })), "{to}");
+        }
+    }
+}

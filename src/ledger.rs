@@ -1,0 +1,223 @@
+//! The replay ledger (SPEC 2.5): binds an approved intent to one unsigned transaction.
+//!
+//! The verifier takes any [`Ledger`]; [`SqliteLedger`] is the file-backed one the command
+//! line uses, and [`MemoryLedger`] serves tests and single-process embedders.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use miniscript::bitcoin::Txid;
+
+use crate::error::LedgerError;
+
+/// A store of (wallet, intent id) → unsigned txid bindings.
+///
+/// Implementations must make [`Ledger::bind`] atomic: when several verifications bind the
+/// same intent at once, exactly one txid wins and every call returns that winner.
+pub trait Ledger {
+    /// Returns the txid the intent is bound to, if any.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`LedgerError`] when the store cannot be read.
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError>;
+
+    /// Binds the intent to `txid` unless it is bound already, and returns the txid it is
+    /// bound to after the call: `txid` itself, or the earlier binding.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`LedgerError`] when the store cannot be read or written.
+    fn bind(
+        &self,
+        wallet: &str,
+        intent_id: &str,
+        digest: &str,
+        txid: Txid,
+    ) -> Result<Txid, LedgerError>;
+}
+
+/// A ledger in memory, for tests and for embedders that keep bindings themselves.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    bindings: Mutex<HashMap<(String, String), Txid>>,
+}
+
+impl MemoryLedger {
+    /// Creates an empty ledger.
+    pub fn new() -> Self {
+        MemoryLedger::default()
+    }
+}
+
+impl Ledger for MemoryLedger {
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError> {
+        let map = self
+            .bindings
+            .lock()
+            .map_err(|_| LedgerError::new("the in-memory ledger is poisoned"))?;
+        Ok(map.get(&(wallet.to_owned(), intent_id.to_owned())).copied())
+    }
+
+    fn bind(
+        &self,
+        wallet: &str,
+        intent_id: &str,
+        _digest: &str,
+        txid: Txid,
+    ) -> Result<Txid, LedgerError> {
+        let mut map = self
+            .bindings
+            .lock()
+            .map_err(|_| LedgerError::new("the in-memory ledger is poisoned"))?;
+        Ok(*map.entry((wallet.to_owned(), intent_id.to_owned())).or_insert(txid))
+    }
+}
+
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteLedger;
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    use miniscript::bitcoin::Txid;
+    use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+    use super::Ledger;
+    use crate::error::LedgerError;
+
+    /// How long a verification waits for another one holding the ledger.
+    const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The schema this code writes; a newer one is refused.
+    const SCHEMA_VERSION: i64 = 1;
+
+    /// A ledger in an SQLite file, safe to share between processes.
+    ///
+    /// Check-and-bind runs in an `IMMEDIATE` transaction, so two verifications of the same
+    /// intent serialise on the file's write lock and the second sees the first's binding.
+    #[derive(Debug)]
+    pub struct SqliteLedger {
+        connection: Connection,
+        path: PathBuf,
+    }
+
+    impl SqliteLedger {
+        /// Opens the ledger at `path`, creating the file and its table when missing.
+        ///
+        /// # Errors
+        ///
+        /// Returns [`LedgerError`] when the file cannot be opened or created, is not an
+        /// SQLite database, or holds a schema newer than this version knows.
+        pub fn open(path: &Path) -> Result<SqliteLedger, LedgerError> {
+            let fail = |what: &str, e: rusqlite::Error| {
+                LedgerError::new(format!("{}: {what}: {e}", path.display()))
+            };
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let connection =
+                Connection::open_with_flags(path, flags).map_err(|e| fail("cannot open", e))?;
+            connection
+                .busy_timeout(BUSY_TIMEOUT)
+                .map_err(|e| fail("cannot set the busy timeout", e))?;
+            let ledger = SqliteLedger { connection, path: path.to_owned() };
+            ledger.migrate()?;
+            Ok(ledger)
+        }
+
+        fn error(&self, what: &str, e: rusqlite::Error) -> LedgerError {
+            LedgerError::new(format!("{}: {what}: {e}", self.path.display()))
+        }
+
+        fn migrate(&self) -> Result<(), LedgerError> {
+            let tx = self
+                .connection
+                .unchecked_transaction()
+                .map_err(|e| self.error("cannot start the schema transaction", e))?;
+            let version: i64 =
+                tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| {
+                    self.error("cannot read the schema version (is this an SQLite ledger?)", e)
+                })?;
+            if version > SCHEMA_VERSION {
+                return Err(LedgerError::new(format!(
+                    "{}: schema version {version} is newer than this intentguard knows ({SCHEMA_VERSION}); upgrade intentguard",
+                    self.path.display()
+                )));
+            }
+            if version < SCHEMA_VERSION {
+                tx.execute_batch(
+                    "CREATE TABLE IF NOT EXISTS bindings (
+                        wallet    TEXT NOT NULL,
+                        intent_id TEXT NOT NULL,
+                        digest    TEXT NOT NULL,
+                        txid      TEXT NOT NULL,
+                        bound_at  INTEGER NOT NULL,
+                        PRIMARY KEY (wallet, intent_id)
+                    );
+                    PRAGMA user_version = 1;",
+                )
+                .map_err(|e| self.error("cannot create the bindings table", e))?;
+            }
+            tx.commit().map_err(|e| self.error("cannot commit the schema", e))
+        }
+
+        fn parse_txid(&self, text: &str) -> Result<Txid, LedgerError> {
+            text.parse().map_err(|_| {
+                LedgerError::new(format!(
+                    "{}: holds a txid that does not parse: {text:?}",
+                    self.path.display()
+                ))
+            })
+        }
+    }
+
+    impl Ledger for SqliteLedger {
+        fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError> {
+            let text: Option<String> = self
+                .connection
+                .query_row(
+                    "SELECT txid FROM bindings WHERE wallet = ?1 AND intent_id = ?2",
+                    [wallet, intent_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(|e| self.error("cannot read a binding", e))?;
+            text.map(|t| self.parse_txid(&t)).transpose()
+        }
+
+        fn bind(
+            &self,
+            wallet: &str,
+            intent_id: &str,
+            digest: &str,
+            txid: Txid,
+        ) -> Result<Txid, LedgerError> {
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.connection,
+                TransactionBehavior::Immediate,
+            )
+            .map_err(|e| self.error("cannot lock the ledger", e))?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .unwrap_or(0);
+            tx.execute(
+                "INSERT INTO bindings (wallet, intent_id, digest, txid, bound_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (wallet, intent_id) DO NOTHING",
+                rusqlite::params![wallet, intent_id, digest, txid.to_string(), now],
+            )
+            .map_err(|e| self.error("cannot write a binding", e))?;
+            let text: String = tx
+                .query_row(
+                    "SELECT txid FROM bindings WHERE wallet = ?1 AND intent_id = ?2",
+                    [wallet, intent_id],
+                    |row| row.get(0),
+                )
+                .map_err(|e| self.error("cannot read back a binding", e))?;
+            tx.commit().map_err(|e| self.error("cannot commit a binding", e))?;
+            self.parse_txid(&text)
+        }
+    }
+}

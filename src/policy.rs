@@ -1,0 +1,371 @@
+//! Stage 1: the wallet policy (SPEC 1.1).
+//!
+//! Trusts: the policy file, which its owner signed off. It is still validated strictly:
+//! unknown keys, a quorum out of range, a duplicate approver or a descriptor outside the
+//! supported shapes are errors, so that a typo can never silently drop a limit.
+
+use ed25519_dalek::VerifyingKey;
+use miniscript::bitcoin::address::NetworkUnchecked;
+use miniscript::bitcoin::{Address, Amount, Network, NetworkKind, ScriptBuf};
+use serde::Deserialize;
+
+use crate::error::PolicyError;
+use crate::wallet::Wallet;
+use crate::MAX_FILE_BYTES;
+
+/// Default for `limits.max_change_outputs`.
+pub const DEFAULT_MAX_CHANGE_OUTPUTS: u32 = 1;
+/// Default for `limits.max_change_index`.
+pub const DEFAULT_MAX_CHANGE_INDEX: u32 = 100_000;
+/// Default for `limits.max_intent_lifetime_s`: seven days.
+pub const DEFAULT_MAX_INTENT_LIFETIME_S: u64 = 7 * 24 * 60 * 60;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    name: String,
+    network: String,
+    descriptor: String,
+    approvals: ApprovalsFile,
+    limits: LimitsFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApprovalsFile {
+    quorum: u64,
+    approvers: Vec<ApproverFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApproverFile {
+    name: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    max_fee_sat: u64,
+    max_fee_rate_sat_vb: Option<u64>,
+    max_change_outputs: Option<u32>,
+    max_change_index: Option<u32>,
+    require_prev_tx: Option<bool>,
+    max_intent_lifetime_s: Option<u64>,
+    max_total_sat: Option<u64>,
+    allowed_destinations: Option<Vec<String>>,
+}
+
+/// A person who may approve spending, with the Ed25519 key that signs their approvals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approver {
+    name: String,
+    key: VerifyingKey,
+}
+
+impl Approver {
+    /// Returns the approver's name as the policy writes it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the approver's public key.
+    pub fn key(&self) -> &VerifyingKey {
+        &self.key
+    }
+}
+
+/// An address on the allowlist, kept with the script it pays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedDestination {
+    address: String,
+    script: ScriptBuf,
+}
+
+impl AllowedDestination {
+    /// Returns the address as written in the policy.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// Returns the script the address pays.
+    pub fn script(&self) -> &ScriptBuf {
+        &self.script
+    }
+}
+
+/// The limits of a policy, defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The policy's fee cap.
+    pub max_fee: Amount,
+    /// Cap on the estimated final fee rate, in sat/vB, when set.
+    pub max_fee_rate_sat_vb: Option<u64>,
+    /// Most change outputs a request may have.
+    pub max_change_outputs: u32,
+    /// Highest change derivation index accepted.
+    pub max_change_index: u32,
+    /// Whether every non-taproot input needs its full previous transaction.
+    pub require_prev_tx: bool,
+    /// Longest `expires_at - created_at` accepted, in seconds.
+    pub max_intent_lifetime_s: u64,
+    /// Cap on the sum of an intent's payments, when set.
+    pub max_total: Option<Amount>,
+    /// When set, every payment must go to one of these.
+    pub allowed_destinations: Option<Vec<AllowedDestination>>,
+}
+
+/// A validated wallet policy: one multisig wallet and who may approve spending from it.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    name: String,
+    network: Network,
+    wallet: Wallet,
+    quorum: usize,
+    approvers: Vec<Approver>,
+    limits: Limits,
+}
+
+impl Policy {
+    /// Parses and validates a policy from the bytes of its TOML file.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`PolicyError`] naming the field at fault when the file is too large, is not
+    /// UTF-8 TOML of the policy's shape (unknown keys included), or breaks a rule of SPEC 1.1.
+    pub fn from_toml_bytes(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
+        }
+        let text = core::str::from_utf8(bytes)
+            .map_err(|e| PolicyError::Toml { message: format!("the file is not UTF-8 ({e})") })?;
+        Policy::from_toml(text)
+    }
+
+    /// Parses and validates a policy from TOML text.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::from_toml_bytes`].
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
+        }
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| PolicyError::Toml { message: e.to_string() })?;
+        Policy::try_from(file)
+    }
+
+    /// Returns the wallet name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the network.
+    pub fn network(&self) -> Network {
+        self.network
+    }
+
+    /// Returns the wallet: its descriptor, prepared for derivation.
+    pub fn wallet(&self) -> &Wallet {
+        &self.wallet
+    }
+
+    /// Returns how many distinct approvers must approve.
+    pub fn quorum(&self) -> usize {
+        self.quorum
+    }
+
+    /// Returns the approvers, in the policy's order.
+    pub fn approvers(&self) -> &[Approver] {
+        &self.approvers
+    }
+
+    /// Returns the approver with this name.
+    pub fn approver(&self, name: &str) -> Option<&Approver> {
+        self.approvers.iter().find(|a| a.name == name)
+    }
+
+    /// Returns the limits, defaults filled in.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}
+
+/// Parses the network names of SPEC 1.1.
+pub(crate) fn parse_network(s: &str) -> Option<Network> {
+    match s {
+        "bitcoin" => Some(Network::Bitcoin),
+        "testnet" => Some(Network::Testnet),
+        "testnet4" => Some(Network::Testnet4),
+        "signet" => Some(Network::Signet),
+        "regtest" => Some(Network::Regtest),
+        _ => None,
+    }
+}
+
+/// Returns the SPEC 1.1 name of a network.
+pub fn network_name(network: Network) -> &'static str {
+    match network {
+        Network::Bitcoin => "bitcoin",
+        Network::Testnet => "testnet",
+        Network::Testnet4 => "testnet4",
+        Network::Signet => "signet",
+        Network::Regtest => "regtest",
+    }
+}
+
+/// Parses an address and requires it to be valid on `network`.
+pub(crate) fn parse_address(s: &str, network: Network) -> Result<Address, String> {
+    let unchecked: Address<NetworkUnchecked> =
+        s.parse().map_err(|e| format!("{s:?} is not a Bitcoin address ({e})"))?;
+    unchecked
+        .require_network(network)
+        .map_err(|_| format!("{s:?} is not an address on {}", network_name(network)))
+}
+
+fn field(field: &str, problem: impl Into<String>) -> PolicyError {
+    PolicyError::Field { field: field.to_owned(), problem: problem.into() }
+}
+
+fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'))
+}
+
+/// Parses 64 lowercase hex characters as a strong Ed25519 public key.
+pub(crate) fn parse_ed25519_key(hex: &str) -> Result<VerifyingKey, String> {
+    let bytes = parse_lower_hex::<32>(hex)
+        .ok_or_else(|| format!("{hex:?} is not 64 lowercase hex characters"))?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| format!("{hex} is not a valid Ed25519 public key"))?;
+    if key.is_weak() {
+        return Err(format!("{hex} is a weak (small-order) Ed25519 key"));
+    }
+    Ok(key)
+}
+
+/// Parses exactly `2 * N` lowercase hex characters.
+pub(crate) fn parse_lower_hex<const N: usize>(hex: &str) -> Option<[u8; N]> {
+    if hex.len() != N.checked_mul(2)?
+        || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        let text = core::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(text, 16).ok()?;
+    }
+    Some(out)
+}
+
+impl TryFrom<PolicyFile> for Policy {
+    type Error = PolicyError;
+
+    fn try_from(file: PolicyFile) -> Result<Policy, PolicyError> {
+        if !valid_name(&file.name) {
+            return Err(field(
+                "name",
+                format!("{:?} is not 1 to 64 characters of [a-z0-9._-]", file.name),
+            ));
+        }
+        let network = parse_network(&file.network).ok_or_else(|| {
+            field(
+                "network",
+                format!(
+                    "{:?} is not one of bitcoin, testnet, testnet4, signet, regtest",
+                    file.network
+                ),
+            )
+        })?;
+        let wallet = Wallet::from_descriptor(&file.descriptor, network)?;
+
+        let mut approvers: Vec<Approver> = Vec::with_capacity(file.approvals.approvers.len());
+        for (i, a) in file.approvals.approvers.into_iter().enumerate() {
+            let here = format!("approvals.approvers[{i}]");
+            if a.name.is_empty()
+                || a.name.chars().count() > 64
+                || a.name.chars().any(char::is_control)
+            {
+                return Err(field(
+                    &format!("{here}.name"),
+                    "must be 1 to 64 characters without control characters",
+                ));
+            }
+            let key = parse_ed25519_key(&a.key).map_err(|p| field(&format!("{here}.key"), p))?;
+            if approvers.iter().any(|b| b.name == a.name) {
+                return Err(field(
+                    &format!("{here}.name"),
+                    format!("approver {:?} is listed twice", a.name),
+                ));
+            }
+            if let Some(b) = approvers.iter().find(|b| b.key == key) {
+                return Err(field(
+                    &format!("{here}.key"),
+                    format!("the key of {:?} is also the key of {:?}; each approver needs a key of their own", a.name, b.name),
+                ));
+            }
+            approvers.push(Approver { name: a.name, key });
+        }
+        let quorum = usize::try_from(file.approvals.quorum).unwrap_or(usize::MAX);
+        if quorum == 0 || quorum > approvers.len() {
+            return Err(field(
+                "approvals.quorum",
+                format!(
+                    "is {} but must be between 1 and the {} approvers listed",
+                    file.approvals.quorum,
+                    approvers.len()
+                ),
+            ));
+        }
+
+        let l = file.limits;
+        let max_fee = money("limits.max_fee_sat", l.max_fee_sat)?;
+        let max_total = l.max_total_sat.map(|v| money("limits.max_total_sat", v)).transpose()?;
+        let max_change_index = l.max_change_index.unwrap_or(DEFAULT_MAX_CHANGE_INDEX);
+        if max_change_index >= 1 << 31 {
+            return Err(field(
+                "limits.max_change_index",
+                "must be below 2^31 (an unhardened index)",
+            ));
+        }
+        let allowed_destinations = match l.allowed_destinations {
+            None => None,
+            Some(list) => {
+                let mut out = Vec::with_capacity(list.len());
+                for (i, address) in list.into_iter().enumerate() {
+                    let parsed = parse_address(&address, network)
+                        .map_err(|p| field(&format!("limits.allowed_destinations[{i}]"), p))?;
+                    out.push(AllowedDestination { script: parsed.script_pubkey(), address });
+                }
+                Some(out)
+            }
+        };
+        let limits = Limits {
+            max_fee,
+            max_fee_rate_sat_vb: l.max_fee_rate_sat_vb,
+            max_change_outputs: l.max_change_outputs.unwrap_or(DEFAULT_MAX_CHANGE_OUTPUTS),
+            max_change_index,
+            require_prev_tx: l.require_prev_tx.unwrap_or(true),
+            max_intent_lifetime_s: l.max_intent_lifetime_s.unwrap_or(DEFAULT_MAX_INTENT_LIFETIME_S),
+            max_total,
+            allowed_destinations,
+        };
+        Ok(Policy { name: file.name, network, wallet, quorum, approvers, limits })
+    }
+}
+
+fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
+    let amount = Amount::from_sat(sat);
+    if amount > Amount::MAX_MONEY {
+        return Err(field(name, format!("{sat} sat is more than 21,000,000 BTC")));
+    }
+    Ok(amount)
+}
+
+/// The network kind an extended key must have on `network`.
+pub(crate) fn network_kind(network: Network) -> NetworkKind {
+    NetworkKind::from(network)
+}

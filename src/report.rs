@@ -1,0 +1,406 @@
+//! Stage 4: the report. What the checks found, in the shape of SPEC 4.
+//!
+//! The report is plain data: it serialises to the JSON object of SPEC 4 as it is, and the
+//! text renderer of the binary reads the same fields.
+
+use core::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// A finding code of SPEC 5. The strings returned by [`Code::as_str`] are the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// The intent's `wallet` is not the policy's name.
+    IntentWrongWallet,
+    /// The intent's network differs from the policy's.
+    IntentWrongNetwork,
+    /// `now` is at or after `expires_at`.
+    IntentExpired,
+    /// `created_at` is more than 300 s later than `now`.
+    IntentNotYetValid,
+    /// `expires_at - created_at` exceeds the policy's `max_intent_lifetime_s`.
+    IntentLifetimeTooLong,
+    /// An approval signature does not verify.
+    IntentBadSignature,
+    /// An approval names no approver of the policy; it does not count.
+    IntentUnknownApprover,
+    /// Fewer than `quorum` distinct valid approvals.
+    IntentQuorumNotMet,
+    /// A payment address is not on the policy's `allowed_destinations`.
+    IntentDestinationNotAllowed,
+    /// The sum of the payments exceeds the policy's `max_total_sat`.
+    IntentTotalOverLimit,
+    /// The ledger bound this intent to another transaction.
+    IntentReplayed,
+    /// An outpoint is spent twice.
+    InputDuplicate,
+    /// An input has no UTXO data at all.
+    InputMissingUtxo,
+    /// An input has no full previous transaction where the policy requires one.
+    InputMissingPrevTx,
+    /// A previous transaction disagrees with the outpoint or with `witness_utxo`.
+    InputPrevTxMismatch,
+    /// An input's script is not the wallet's at the index its key origins name.
+    InputNotOwned,
+    /// A script or taproot datum in an input differs from the derived one.
+    InputScriptMismatch,
+    /// A sighash type other than the allowed ones, in the field or on a signature.
+    InputSighashNotAllowed,
+    /// A signature is invalid, or by a key that is not the input's.
+    InputBadPartialSig,
+    /// An output is neither an intent payment nor verified change.
+    OutputNotInIntent,
+    /// An intent payment has no output with that script and amount.
+    PaymentMissing,
+    /// An output pays an intent address a different amount.
+    PaymentAmountMismatch,
+    /// An output's key origins claim the wallet but its script does not derive.
+    ChangeDerivationMismatch,
+    /// A change index above the policy's `max_change_index`.
+    ChangeIndexTooHigh,
+    /// Change derives on the receive branch.
+    ChangeOnReceiveBranch,
+    /// More change outputs than the policy's `max_change_outputs`.
+    ChangeTooManyOutputs,
+    /// Outputs exceed inputs.
+    FeeNegative,
+    /// The fee is above the stricter of the policy's and the intent's caps.
+    FeeOverLimit,
+    /// The estimated fee rate is above the policy's `max_fee_rate_sat_vb`.
+    FeeRateOverLimit,
+    /// Unknown or proprietary PSBT fields are present.
+    PsbtUnknownField,
+}
+
+/// Whether a finding rejects the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The request is rejected.
+    Error,
+    /// Shown to the signer; does not reject.
+    Warning,
+}
+
+impl Code {
+    /// Every code, in the order of SPEC 5's table.
+    pub const ALL: [Code; 30] = [
+        Code::IntentWrongWallet,
+        Code::IntentWrongNetwork,
+        Code::IntentExpired,
+        Code::IntentNotYetValid,
+        Code::IntentLifetimeTooLong,
+        Code::IntentBadSignature,
+        Code::IntentUnknownApprover,
+        Code::IntentQuorumNotMet,
+        Code::IntentDestinationNotAllowed,
+        Code::IntentTotalOverLimit,
+        Code::IntentReplayed,
+        Code::InputDuplicate,
+        Code::InputMissingUtxo,
+        Code::InputMissingPrevTx,
+        Code::InputPrevTxMismatch,
+        Code::InputNotOwned,
+        Code::InputScriptMismatch,
+        Code::InputSighashNotAllowed,
+        Code::InputBadPartialSig,
+        Code::OutputNotInIntent,
+        Code::PaymentMissing,
+        Code::PaymentAmountMismatch,
+        Code::ChangeDerivationMismatch,
+        Code::ChangeIndexTooHigh,
+        Code::ChangeOnReceiveBranch,
+        Code::ChangeTooManyOutputs,
+        Code::FeeNegative,
+        Code::FeeOverLimit,
+        Code::FeeRateOverLimit,
+        Code::PsbtUnknownField,
+    ];
+
+    /// Returns the stable identifier of SPEC 5, such as `"OUTPUT_NOT_IN_INTENT"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::IntentWrongWallet => "INTENT_WRONG_WALLET",
+            Code::IntentWrongNetwork => "INTENT_WRONG_NETWORK",
+            Code::IntentExpired => "INTENT_EXPIRED",
+            Code::IntentNotYetValid => "INTENT_NOT_YET_VALID",
+            Code::IntentLifetimeTooLong => "INTENT_LIFETIME_TOO_LONG",
+            Code::IntentBadSignature => "INTENT_BAD_SIGNATURE",
+            Code::IntentUnknownApprover => "INTENT_UNKNOWN_APPROVER",
+            Code::IntentQuorumNotMet => "INTENT_QUORUM_NOT_MET",
+            Code::IntentDestinationNotAllowed => "INTENT_DESTINATION_NOT_ALLOWED",
+            Code::IntentTotalOverLimit => "INTENT_TOTAL_OVER_LIMIT",
+            Code::IntentReplayed => "INTENT_REPLAYED",
+            Code::InputDuplicate => "INPUT_DUPLICATE",
+            Code::InputMissingUtxo => "INPUT_MISSING_UTXO",
+            Code::InputMissingPrevTx => "INPUT_MISSING_PREV_TX",
+            Code::InputPrevTxMismatch => "INPUT_PREV_TX_MISMATCH",
+            Code::InputNotOwned => "INPUT_NOT_OWNED",
+            Code::InputScriptMismatch => "INPUT_SCRIPT_MISMATCH",
+            Code::InputSighashNotAllowed => "INPUT_SIGHASH_NOT_ALLOWED",
+            Code::InputBadPartialSig => "INPUT_BAD_PARTIAL_SIG",
+            Code::OutputNotInIntent => "OUTPUT_NOT_IN_INTENT",
+            Code::PaymentMissing => "PAYMENT_MISSING",
+            Code::PaymentAmountMismatch => "PAYMENT_AMOUNT_MISMATCH",
+            Code::ChangeDerivationMismatch => "CHANGE_DERIVATION_MISMATCH",
+            Code::ChangeIndexTooHigh => "CHANGE_INDEX_TOO_HIGH",
+            Code::ChangeOnReceiveBranch => "CHANGE_ON_RECEIVE_BRANCH",
+            Code::ChangeTooManyOutputs => "CHANGE_TOO_MANY_OUTPUTS",
+            Code::FeeNegative => "FEE_NEGATIVE",
+            Code::FeeOverLimit => "FEE_OVER_LIMIT",
+            Code::FeeRateOverLimit => "FEE_RATE_OVER_LIMIT",
+            Code::PsbtUnknownField => "PSBT_UNKNOWN_FIELD",
+        }
+    }
+
+    /// Returns the severity SPEC 5 gives this code.
+    pub const fn severity(self) -> Severity {
+        match self {
+            Code::IntentUnknownApprover | Code::ChangeOnReceiveBranch | Code::PsbtUnknownField => {
+                Severity::Warning
+            }
+            _ => Severity::Error,
+        }
+    }
+
+    /// Returns the code whose [`Code::as_str`] is `s`.
+    pub fn from_name(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What a finding is about: the whole request, or one input, output, payment or approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// The request or the intent as a whole.
+    Request,
+    /// The input at this index.
+    Input(usize),
+    /// The output at this index.
+    Output(usize),
+    /// The intent payment at this index.
+    Payment(usize),
+    /// The intent approval at this index.
+    Approval(usize),
+}
+
+/// One rule violation or warning, with a sentence a signer can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The SPEC 5 code.
+    pub code: Code,
+    /// What the finding is about.
+    pub place: Place,
+    /// A plain explanation: what is wrong and where.
+    pub message: String,
+}
+
+impl Finding {
+    /// Creates a finding.
+    pub fn new(code: Code, place: Place, message: impl Into<String>) -> Self {
+        Finding { code, place, message: message.into() }
+    }
+
+    /// Returns the severity of the finding's code.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("severity", &self.code.severity())?;
+        map.serialize_entry("message", &self.message)?;
+        match self.place {
+            Place::Request => {}
+            Place::Input(i) => map.serialize_entry("input", &i)?,
+            Place::Output(i) => map.serialize_entry("output", &i)?,
+            Place::Payment(i) => map.serialize_entry("payment", &i)?,
+            Place::Approval(i) => map.serialize_entry("approval", &i)?,
+        }
+        map.end()
+    }
+}
+
+/// The verdict: `approved` only when no finding is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The request does exactly what the intent says: it may be signed.
+    Approved,
+    /// At least one error finding: do not sign.
+    Rejected,
+}
+
+/// The intent as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntentSummary {
+    /// The intent id.
+    pub id: String,
+    /// Hex SHA-256 of the signed message (SPEC 1.2).
+    pub digest: String,
+    /// Approvers whose signatures verified, once each, in the policy's order.
+    pub approved_by: Vec<String>,
+    /// The policy's quorum.
+    pub quorum: usize,
+}
+
+/// One input as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    /// Index in the transaction.
+    pub index: usize,
+    /// `txid:vout` spent.
+    pub outpoint: String,
+    /// The amount spent, when known from UTXO data.
+    pub amount_sat: Option<u64>,
+    /// The derivation branch (0 receive, 1 change), when the input is the wallet's.
+    pub branch: Option<u32>,
+    /// The derivation index, when the input is the wallet's.
+    pub derivation_index: Option<u32>,
+}
+
+/// The role an output plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Pays an intent payment.
+    Payment,
+    /// Returns to the wallet at a derived change address.
+    Change,
+    /// Neither: the request is rejected.
+    Unapproved,
+}
+
+/// One output as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputSummary {
+    /// Index in the transaction.
+    pub index: usize,
+    /// The address of the script on the policy's network; `None` for scripts with none.
+    pub address: Option<String>,
+    /// The amount paid.
+    pub amount_sat: u64,
+    /// The role.
+    pub role: Role,
+    /// For a payment: the index of the intent payment it matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<usize>,
+    /// For change: the derivation branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<u32>,
+    /// For change: the derivation index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derivation_index: Option<u32>,
+}
+
+/// The result of a verification: SPEC 4's object, serialisable as it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Approved or rejected.
+    pub verdict: Verdict,
+    /// The unsigned transaction's txid.
+    pub txid: String,
+    /// The policy's wallet name.
+    pub wallet: String,
+    /// The policy's network.
+    pub network: String,
+    /// The intent.
+    pub intent: IntentSummary,
+    /// Every input.
+    pub inputs: Vec<InputSummary>,
+    /// Every output.
+    pub outputs: Vec<OutputSummary>,
+    /// Inputs minus outputs; `None` when an input's amount is unknown.
+    pub fee_sat: Option<i64>,
+    /// Fee over the estimated final virtual size; `None` when the fee is unknown.
+    pub fee_rate_sat_vb: Option<f64>,
+    /// Every finding, errors and warnings.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Returns the findings of severity error.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity() == Severity::Error)
+    }
+
+    /// Returns `true` when the verdict is approved.
+    pub fn is_approved(&self) -> bool {
+        self.verdict == Verdict::Approved
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SPEC 5's table, copied in order from `shared/SPEC.md`.
+    const SPEC_CODES: [(&str, Severity); 30] = [
+        ("INTENT_WRONG_WALLET", Severity::Error),
+        ("INTENT_WRONG_NETWORK", Severity::Error),
+        ("INTENT_EXPIRED", Severity::Error),
+        ("INTENT_NOT_YET_VALID", Severity::Error),
+        ("INTENT_LIFETIME_TOO_LONG", Severity::Error),
+        ("INTENT_BAD_SIGNATURE", Severity::Error),
+        ("INTENT_UNKNOWN_APPROVER", Severity::Warning),
+        ("INTENT_QUORUM_NOT_MET", Severity::Error),
+        ("INTENT_DESTINATION_NOT_ALLOWED", Severity::Error),
+        ("INTENT_TOTAL_OVER_LIMIT", Severity::Error),
+        ("INTENT_REPLAYED", Severity::Error),
+        ("INPUT_DUPLICATE", Severity::Error),
+        ("INPUT_MISSING_UTXO", Severity::Error),
+        ("INPUT_MISSING_PREV_TX", Severity::Error),
+        ("INPUT_PREV_TX_MISMATCH", Severity::Error),
+        ("INPUT_NOT_OWNED", Severity::Error),
+        ("INPUT_SCRIPT_MISMATCH", Severity::Error),
+        ("INPUT_SIGHASH_NOT_ALLOWED", Severity::Error),
+        ("INPUT_BAD_PARTIAL_SIG", Severity::Error),
+        ("OUTPUT_NOT_IN_INTENT", Severity::Error),
+        ("PAYMENT_MISSING", Severity::Error),
+        ("PAYMENT_AMOUNT_MISMATCH", Severity::Error),
+        ("CHANGE_DERIVATION_MISMATCH", Severity::Error),
+        ("CHANGE_INDEX_TOO_HIGH", Severity::Error),
+        ("CHANGE_ON_RECEIVE_BRANCH", Severity::Warning),
+        ("CHANGE_TOO_MANY_OUTPUTS", Severity::Error),
+        ("FEE_NEGATIVE", Severity::Error),
+        ("FEE_OVER_LIMIT", Severity::Error),
+        ("FEE_RATE_OVER_LIMIT", Severity::Error),
+        ("PSBT_UNKNOWN_FIELD", Severity::Warning),
+    ];
+
+    #[test]
+    fn codes_match_spec() {
+        let ours: Vec<(&str, Severity)> =
+            Code::ALL.iter().map(|c| (c.as_str(), c.severity())).collect();
+        assert_eq!(ours, SPEC_CODES);
+        for code in Code::ALL {
+            assert_eq!(Code::from_name(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn finding_serialises_with_its_place() {
+        let f = Finding::new(Code::OutputNotInIntent, Place::Output(1), "x");
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"code":"OUTPUT_NOT_IN_INTENT","severity":"error","message":"x","output":1}"#
+        );
+    }
+}

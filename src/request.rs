@@ -1,0 +1,132 @@
+//! Stage 1: the signing request. Bytes in, a parsed PSBT out.
+//!
+//! Trusts: nothing. The encoding is detected (raw, hex or base64), the size is capped
+//! before decoding, and bytes after the last output map are refused.
+
+use std::borrow::Cow;
+
+use miniscript::bitcoin::base64::engine::general_purpose::STANDARD;
+use miniscript::bitcoin::base64::Engine;
+use miniscript::bitcoin::hex::FromHex;
+use miniscript::bitcoin::{Psbt, Transaction, Txid};
+
+use crate::error::RequestError;
+use crate::MAX_REQUEST_BYTES;
+
+const MAGIC: &[u8] = b"psbt\xff";
+const HEX_MAGIC: &[u8] = b"70736274ff";
+const BASE64_MAGIC: &[u8] = b"cHNidP8";
+
+/// How a request was encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Raw binary PSBT.
+    Raw,
+    /// Hexadecimal text.
+    Hex,
+    /// Base64 text.
+    Base64,
+}
+
+/// A signing request: a well-formed PSBT. Nothing in it is trusted yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    psbt: Psbt,
+    encoding: Encoding,
+}
+
+impl Request {
+    /// Decodes a request from a file's bytes: raw, hex or base64, surrounding whitespace
+    /// ignored.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`RequestError::TooLarge`] above [`MAX_REQUEST_BYTES`] without decoding,
+    /// [`RequestError::Encoding`] when the bytes are none of the three encodings, and
+    /// [`RequestError::Psbt`] when the decoded bytes are not exactly one valid PSBT.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
+        if bytes.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::TooLarge { limit: MAX_REQUEST_BYTES });
+        }
+        let trimmed = bytes.trim_ascii();
+        let (encoding, raw): (Encoding, Cow<'_, [u8]>) = if trimmed.starts_with(MAGIC) {
+            (Encoding::Raw, Cow::Borrowed(trimmed))
+        } else if trimmed.len() >= HEX_MAGIC.len()
+            && trimmed.get(..HEX_MAGIC.len()).is_some_and(|p| p.eq_ignore_ascii_case(HEX_MAGIC))
+        {
+            let text = core::str::from_utf8(trimmed)
+                .map_err(|_| encoding("hex text that is not ASCII"))?;
+            let decoded =
+                Vec::<u8>::from_hex(text).map_err(|e| encoding(&format!("invalid hex ({e})")))?;
+            (Encoding::Hex, Cow::Owned(decoded))
+        } else if trimmed.starts_with(BASE64_MAGIC) {
+            let decoded = STANDARD.decode(trimmed).map_err(|e| {
+                encoding(&format!("invalid base64 ({e}); give it on one line, with padding"))
+            })?;
+            (Encoding::Base64, Cow::Owned(decoded))
+        } else {
+            return Err(encoding(
+                "expected raw bytes starting with \"psbt\\xff\", or the same as hex or base64",
+            ));
+        };
+        let psbt = parse_psbt(&raw)?;
+        Ok(Request { psbt, encoding })
+    }
+
+    /// Returns the PSBT.
+    pub fn psbt(&self) -> &Psbt {
+        &self.psbt
+    }
+
+    /// Returns how the request was encoded.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Returns the unsigned transaction.
+    pub fn unsigned_tx(&self) -> &Transaction {
+        &self.psbt.unsigned_tx
+    }
+
+    /// Returns the unsigned transaction's txid: what the ledger binds an intent to.
+    pub fn txid(&self) -> Txid {
+        self.psbt.unsigned_tx.compute_txid()
+    }
+}
+
+fn encoding(problem: &str) -> RequestError {
+    RequestError::Encoding { problem: problem.to_owned() }
+}
+
+/// Parses exactly one binary PSBT, refusing trailing bytes.
+fn parse_psbt(bytes: &[u8]) -> Result<Psbt, RequestError> {
+    let mut rest = bytes;
+    let psbt = Psbt::deserialize_from_reader(&mut rest)
+        .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
+    if !rest.is_empty() {
+        return Err(RequestError::Psbt {
+            problem: format!("{} bytes follow the last output map", rest.len()),
+        });
+    }
+    Ok(psbt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_large_is_refused_before_decoding() {
+        let junk = vec![b'A'; MAX_REQUEST_BYTES + 1];
+        assert_eq!(
+            Request::from_bytes(&junk),
+            Err(RequestError::TooLarge { limit: MAX_REQUEST_BYTES })
+        );
+    }
+
+    #[test]
+    fn unknown_encoding_is_refused() {
+        assert!(matches!(Request::from_bytes(b"hello"), Err(RequestError::Encoding { .. })));
+        assert!(matches!(Request::from_bytes(b""), Err(RequestError::Encoding { .. })));
+    }
+}
