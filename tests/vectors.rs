@@ -1,0 +1,157 @@
+//! Walks `vectors/`: every case verifies to exactly its expected exit code, verdict,
+//! txid, fee and findings; and the generator reproduces the folder byte for byte.
+
+#[path = "../examples/gen_vectors/generator.rs"]
+mod generator;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use intentguard::{
+    verify, Code, Intent, Ledger, MemoryLedger, Place, Policy, Report, Request, Timestamp, Verdict,
+};
+use serde_json::Value;
+
+fn vectors_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Every folder under `vectors/` that holds an `expected.json`.
+fn case_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    entries.sort();
+    for path in entries {
+        if path.join("expected.json").is_file() {
+            out.push(path.clone());
+        }
+        case_dirs(&path, out);
+    }
+}
+
+fn place_of(finding: &Value) -> Place {
+    let index = |k: &str| finding.get(k).and_then(Value::as_u64).map(|v| v as usize);
+    match (index("input"), index("output"), index("payment"), index("approval")) {
+        (Some(i), None, None, None) => Place::Input(i),
+        (None, Some(i), None, None) => Place::Output(i),
+        (None, None, Some(i), None) => Place::Payment(i),
+        (None, None, None, Some(i)) => Place::Approval(i),
+        (None, None, None, None) => Place::Request,
+        _ => panic!("finding with two places: {finding}"),
+    }
+}
+
+fn run_case(dir: &Path) -> (Value, Report) {
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let expected: Value = serde_json::from_slice(&read("expected.json")).unwrap();
+    let policy = Policy::from_toml_bytes(&read("policy.toml")).unwrap();
+    let intent = Intent::from_json_bytes(&read("intent.json")).unwrap();
+    let request = Request::from_bytes(&read("request.psbt")).unwrap();
+    let now: Timestamp = expected["now"].as_str().unwrap().parse().unwrap();
+    let ledger = MemoryLedger::new();
+    if let Some(bound) = expected.get("ledger_bound_txid").and_then(Value::as_str) {
+        ledger.bind(policy.name(), intent.id(), "earlier", bound.parse().unwrap()).unwrap();
+    }
+    let report = verify(&policy, &intent, &request, now, Some(&ledger)).unwrap();
+    (expected, report)
+}
+
+#[test]
+fn every_vector_verifies_as_expected() {
+    let mut dirs = Vec::new();
+    case_dirs(&vectors_root(), &mut dirs);
+    assert!(
+        dirs.len() >= 40,
+        "only {} vectors found under {}",
+        dirs.len(),
+        vectors_root().display()
+    );
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let (expected, report) = run_case(dir);
+        let want_verdict = match expected["verdict"].as_str().unwrap() {
+            "approved" => Verdict::Approved,
+            _ => Verdict::Rejected,
+        };
+        let exit_code = if report.is_approved() { 0 } else { 1 };
+        let mut want: Vec<(Code, Place)> = expected["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (Code::from_name(f["code"].as_str().unwrap()).unwrap(), place_of(f)))
+            .collect();
+        want.sort();
+        let mut got: Vec<(Code, Place)> =
+            report.findings.iter().map(|f| (f.code, f.place)).collect();
+        got.sort();
+        let want_fee = expected["fee_sat"].as_i64();
+        let ok = report.verdict == want_verdict
+            && exit_code == expected["exit_code"].as_i64().unwrap()
+            && got == want
+            && report.txid == expected["txid"].as_str().unwrap()
+            && report.fee_sat == want_fee;
+        if !ok {
+            failures.push(format!(
+                "{}:\n  want {want_verdict:?} {want:?} txid {} fee {want_fee:?}\n  got  {:?} {got:?} txid {} fee {:?}\n  messages: {:#?}",
+                dir.display(),
+                expected["txid"],
+                report.verdict,
+                report.txid,
+                report.fee_sat,
+                report.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+    println!("{} vectors verified as expected", dirs.len());
+}
+
+#[test]
+fn every_finding_code_has_a_vector() {
+    let mut dirs = Vec::new();
+    case_dirs(&vectors_root(), &mut dirs);
+    let mut seen = BTreeSet::new();
+    for dir in &dirs {
+        let expected: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+        for f in expected["findings"].as_array().unwrap() {
+            seen.insert(f["code"].as_str().unwrap().to_owned());
+        }
+    }
+    let missing: Vec<&str> =
+        Code::ALL.iter().map(|c| c.as_str()).filter(|c| !seen.contains(*c)).collect();
+    assert!(missing.is_empty(), "finding codes without a vector: {missing:?}");
+}
+
+#[test]
+fn generator_reproduces_the_folder_byte_for_byte() {
+    let root = vectors_root();
+    let cases = generator::all_cases();
+    let mut generated = BTreeSet::new();
+    for case in &cases {
+        generated.insert(root.join(&case.dir));
+        for (name, bytes) in &case.files {
+            let path = root.join(&case.dir).join(name);
+            let on_disk =
+                std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                on_disk == *bytes,
+                "{} differs from what the generator writes; run `cargo run --example gen_vectors`",
+                path.display()
+            );
+        }
+    }
+    let mut dirs = Vec::new();
+    case_dirs(&root, &mut dirs);
+    let on_disk: BTreeSet<PathBuf> = dirs.into_iter().collect();
+    assert_eq!(
+        on_disk, generated,
+        "vectors/ holds cases the generator does not make, or misses some"
+    );
+}
