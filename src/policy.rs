@@ -369,3 +369,127 @@ fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
 pub(crate) fn network_kind(network: Network) -> NetworkKind {
     NetworkKind::from(network)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TREASURY: &str = include_str!("../policies/treasury.toml");
+
+    fn with(from: &str, to: &str) -> Result<Policy, PolicyError> {
+        assert!(TREASURY.contains(from), "{from}");
+        Policy::from_toml(&TREASURY.replacen(from, to, 1))
+    }
+
+    fn field_of(r: Result<Policy, PolicyError>) -> String {
+        match r {
+            Err(PolicyError::Field { field, .. }) => field,
+            Err(PolicyError::Descriptor { .. }) => "descriptor".to_owned(),
+            Err(PolicyError::Toml { message }) => format!("toml: {message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_example_policy_loads_with_defaults() {
+        let p = Policy::from_toml(TREASURY).unwrap();
+        assert_eq!(
+            (p.name(), p.network(), p.quorum(), p.approvers().len()),
+            ("treasury", Network::Bitcoin, 2, 3)
+        );
+        assert_eq!(p.wallet().threshold(), (2, 3));
+        let l = p.limits();
+        assert_eq!(l.max_change_outputs, DEFAULT_MAX_CHANGE_OUTPUTS);
+        assert_eq!(l.max_change_index, DEFAULT_MAX_CHANGE_INDEX);
+        assert_eq!(l.max_intent_lifetime_s, DEFAULT_MAX_INTENT_LIFETIME_S);
+        assert!(l.require_prev_tx);
+        assert_eq!(l.max_total, None);
+    }
+
+    #[test]
+    fn a_typo_in_a_limit_is_an_error_that_names_it() {
+        let message = field_of(with("max_fee_rate_sat_vb", "max_fee_rate_sat_vbb"));
+        assert!(message.contains("max_fee_rate_sat_vbb"), "{message}");
+        let message = field_of(with("[limits]", "colour = \"red\"\n[limits]"));
+        assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("name = \"treasury\"", "name = \"Treasury\"", "name"),
+            ("network = \"bitcoin\"", "network = \"mainnet\"", "network"),
+            ("quorum = 2", "quorum = 0", "approvals.quorum"),
+            ("quorum = 2", "quorum = 4", "approvals.quorum"),
+            ("name = \"bob\"", "name = \"alice\"", "approvals.approvers[1].name"),
+            (
+                "d76dfbbb1d0550a763bf3fc3067286d3340f1731d5f283d0471df75f12250ac8",
+                "76682d3d61423dd81cb7bd635c2110f4d3fd000f7cecd15f9fe1a778fe608d70",
+                "approvals.approvers[1].key",
+            ),
+            (
+                "d76dfbbb1d0550a763bf3fc3067286d3340f1731d5f283d0471df75f12250ac8",
+                "D76DFBBB1D0550A763BF3FC3067286D3340F1731D5F283D0471DF75F12250AC8",
+                "approvals.approvers[1].key",
+            ),
+            (
+                // The identity point: a small-order (weak) key.
+                "d76dfbbb1d0550a763bf3fc3067286d3340f1731d5f283d0471df75f12250ac8",
+                "0100000000000000000000000000000000000000000000000000000000000000",
+                "approvals.approvers[1].key",
+            ),
+            ("max_fee_sat = 500000", "max_fee_sat = 2100000000000001", "limits.max_fee_sat"),
+            ("max_fee_sat = 500000", "max_fee_sat = 500000\nmax_change_index = 2147483648", "limits.max_change_index"),
+            (
+                "max_fee_sat = 500000",
+                "max_fee_sat = 500000\nallowed_destinations = [\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\"]",
+                "limits.allowed_destinations[0]",
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(field_of(with(from, to)), *want, "{to}");
+        }
+    }
+
+    #[test]
+    fn missing_required_fields_are_errors() {
+        assert!(field_of(with("max_fee_sat = 500000\n", "")).contains("max_fee_sat"));
+        assert!(field_of(with("quorum = 2\n", "")).contains("quorum"));
+    }
+
+    #[test]
+    fn unsupported_or_broken_descriptors_are_refused() {
+        let good = Policy::from_toml(TREASURY).unwrap().wallet().descriptor().to_string();
+        let (body, checksum) = good.split_once('#').unwrap();
+        let mut wrong_checksum = checksum.to_owned();
+        wrong_checksum.replace_range(0..1, if checksum.starts_with('q') { "p" } else { "q" });
+        let single_path = body.replacen("/<0;1>/*", "/0/*", 1);
+        let three_paths = body.replacen("/<0;1>/*", "/<0;1;2>/*", 1);
+        let swapped = body.replacen("/<0;1>/*", "/<1;0>/*", 1);
+        let hardened = body.replacen("/<0;1>/*", "/<0;1>/*h", 1);
+        let wpkh = body.split(',').nth(1).unwrap().to_owned();
+        for bad in [
+            format!("{body}#{wrong_checksum}"),
+            single_path,
+            three_paths,
+            swapped,
+            hardened,
+            format!("wpkh({wpkh})"),
+            body.replacen("xpub", "tpub", 1),
+        ] {
+            assert_eq!(field_of(with(&good, &bad)), "descriptor", "{bad}");
+        }
+        // Valid testnet keys in a bitcoin policy.
+        let vault = include_str!("../policies/vault-testnet.toml");
+        let testnet = vault.split('"').nth(5).unwrap();
+        assert!(testnet.starts_with("sh(wsh("), "{testnet}");
+        match with(&good, testnet) {
+            Err(PolicyError::Descriptor { problem }) => {
+                assert!(problem.contains("network"), "{problem}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without a checksum it loads.
+        Policy::from_toml(&TREASURY.replacen(&good, body, 1)).unwrap();
+    }
+}

@@ -155,3 +155,27 @@ fn generator_reproduces_the_folder_byte_for_byte() {
         "vectors/ holds cases the generator does not make, or misses some"
     );
 }
+
+#[test]
+fn generator_reproduces_the_example_policies_and_each_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let generated = generator::policies();
+    let mut want: Vec<String> = generated.iter().map(|(n, _)| (*n).to_owned()).collect();
+    want.sort();
+    assert_eq!(names, want, "policies/ differs from the generator's list");
+    for (name, text) in generated {
+        let on_disk = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert_eq!(on_disk, text, "policies/{name} differs; run `cargo run --example gen_vectors`");
+        Policy::from_toml(&on_disk).unwrap_or_else(|e| panic!("policies/{name}: {e}"));
+    }
+    assert_eq!(
+        std::fs::read(dir.join("treasury.toml")).unwrap(),
+        std::fs::read(vectors_root().join("dmm/honest/policy.toml")).unwrap(),
+        "the README demo's policy is the DMM vectors' policy"
+    );
+}

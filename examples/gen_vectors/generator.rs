@@ -1275,3 +1275,26 @@ pub fn all_cases() -> Vec<Case> {
 fn foreign_address(network: Network) -> String {
     Address::from_script(&attacker_script(), network).unwrap().to_string()
 }
+
+/// The example policies of `policies/`: file name and contents.
+pub fn policies() -> Vec<(&'static str, String)> {
+    let treasury = Wallet::new("treasury", Kind::Wsh, true, Network::Bitcoin);
+    let vault = Wallet::new("vault", Kind::ShWsh, false, Network::Testnet);
+    vec![
+        ("treasury.toml", policy("treasury", &treasury, &[])),
+        (
+            "vault-testnet.toml",
+            policy(
+                "vault",
+                &vault,
+                &[
+                    ("max_fee_sat", "100000"),
+                    ("max_change_outputs", "2"),
+                    ("max_intent_lifetime_s", "86400"),
+                    ("max_total_sat", "1000000000"),
+                    ("allowed_destinations", "[\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\"]"),
+                ],
+            ),
+        ),
+    ]
+}

@@ -13,6 +13,11 @@ fn main() -> std::io::Result<()> {
             std::fs::write(dir.join(name), bytes)?;
         }
     }
-    println!("wrote {}", root.display());
+    let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    std::fs::create_dir_all(&policies)?;
+    for (name, text) in generator::policies() {
+        std::fs::write(policies.join(name), text)?;
+    }
+    println!("wrote {} and {}", root.display(), policies.display());
     Ok(())
 }
