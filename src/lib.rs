@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod policy;
 pub mod report;
 pub mod request;
+pub mod text;
 pub mod time;
 pub mod wallet;
 

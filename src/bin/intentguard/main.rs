@@ -1,2 +1,37 @@
 //! The `intentguard` command line: parses arguments, calls the library, renders.
-fn main() {}
+//!
+//! No verification rule lives here (STYLE R28). Exit codes follow SPEC 3: 0 approved,
+//! 1 rejected, 2 could not verify; they are decided in one place, [`outcome::Outcome`].
+
+mod args;
+mod commands;
+mod files;
+mod ledger;
+mod outcome;
+mod render;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, Format};
+use crate::outcome::Outcome;
+
+fn main() -> ExitCode {
+    ExitCode::from(run(std::env::args_os().collect()))
+}
+
+/// Parses `raw` (the program name first) and runs the command.
+fn run(raw: Vec<OsString>) -> Outcome {
+    let cli = match Cli::try_parse_from(&raw) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let format = if args::json_requested(&raw) { Format::Json } else { Format::Text };
+            return outcome::clap_error(&error, format);
+        }
+    };
+    match cli.command {
+        Command::Verify(verify) => commands::verify::run(&verify),
+    }
+}

@@ -1,0 +1,164 @@
+//! The command line's shape (clap derive). Values with domain meaning are parsed by library
+//! functions used as value parsers, so the binary holds no rules of its own (STYLE R28).
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use intentguard::Timestamp;
+
+/// Stops a tampered Bitcoin multisig signing request before anyone signs it.
+#[derive(Debug, Parser)]
+#[command(name = "intentguard", version, about, arg_required_else_help = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that a signing request (PSBT) does exactly what a signed intent says.
+    Verify(Verify),
+}
+
+/// `intentguard verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit codes: 0 approved, 1 rejected, 2 could not verify. Anything but 0 means: do not sign.
+
+Ledger: without --ledger or --no-ledger, the path in INTENTGUARD_LEDGER is used if set,
+else ledger.sqlite3 in the user's data directory (on Linux
+~/.local/share/intentguard/ledger.sqlite3).")]
+pub struct Verify {
+    /// Wallet policy (TOML): the multisig wallet, its approvers and its limits.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+
+    /// Intent (JSON): the payments the approvers signed.
+    #[arg(long, value_name = "FILE")]
+    pub intent: PathBuf,
+
+    /// Time to check the intent's validity at, exactly YYYY-MM-DDTHH:MM:SSZ [default: the
+    /// system clock].
+    #[arg(long, value_name = "RFC3339", value_parser = intentguard::time::parse_rfc3339)]
+    pub now: Option<Timestamp>,
+
+    /// Output: text for a person, json for a program.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Replay ledger: the path of an SQLite file, created when missing.
+    #[arg(long, value_name = "PATH|URL", conflicts_with = "no_ledger")]
+    pub ledger: Option<OsString>,
+
+    /// Verify without a replay ledger: an intent can then be reused for another transaction.
+    #[arg(long)]
+    pub no_ledger: bool,
+
+    /// The signing request: a PSBT file (raw, hex or base64), or - for standard input.
+    #[arg(value_name = "PSBT")]
+    pub psbt: PathBuf,
+}
+
+/// How results and errors are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For a person at a signing ceremony.
+    Text,
+    /// One JSON object on standard output (SPEC 4).
+    Json,
+}
+
+/// Returns `true` when the raw arguments ask for JSON output (`--format json` or
+/// `--format=json`), for reporting errors that clap found before it produced a [`Cli`].
+pub fn json_requested(raw: &[OsString]) -> bool {
+    let mut args = raw.iter().skip(1).map(OsString::as_os_str);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--format=json" || (arg == "--format" && args.next() == Some(OsStr::new("json")))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn json_is_found_in_either_spelling() {
+        assert!(json_requested(&raw(&["ig", "verify", "--format", "json", "x"])));
+        assert!(json_requested(&raw(&["ig", "verify", "--format=json"])));
+        assert!(!json_requested(&raw(&["ig", "verify", "--format", "text", "json"])));
+        assert!(!json_requested(&raw(&["ig", "verify", "--", "--format=json"])));
+        assert!(!json_requested(&raw(&["ig", "verify", "--format"])));
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn ledger_and_no_ledger_conflict() {
+        let err = Cli::try_parse_from(raw(&[
+            "ig",
+            "verify",
+            "--policy",
+            "p",
+            "--intent",
+            "i",
+            "--ledger",
+            "l",
+            "--no-ledger",
+            "x",
+        ]))
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn now_is_parsed_by_the_library() {
+        let cli = Cli::try_parse_from(raw(&[
+            "ig",
+            "verify",
+            "--policy",
+            "p",
+            "--intent",
+            "i",
+            "--now",
+            "2024-05-31T13:00:00Z",
+            "-",
+        ]))
+        .unwrap();
+        let Command::Verify(v) = cli.command;
+        assert_eq!(v.now, Some(Timestamp::from_unix(1_717_160_400)));
+        assert_eq!(v.psbt, PathBuf::from("-"));
+        assert_eq!(v.format, Format::Text);
+
+        let err = Cli::try_parse_from(raw(&[
+            "ig",
+            "verify",
+            "--policy",
+            "p",
+            "--intent",
+            "i",
+            "--now",
+            "2024-05-31T13:00:00+00:00",
+            "-",
+        ]))
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per command: turn arguments into library inputs, call the library once, hand
+//! the result to a renderer.
+
+pub mod verify;

@@ -1,0 +1,126 @@
+//! `intentguard verify`: reads the policy, the intent and the request with size caps,
+//! resolves `now` and the ledger, calls [`intentguard::verify`], and prints the report.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use intentguard::{Intent, Ledger, Policy, Report, Request, Timestamp, Verdict};
+
+use crate::args::{Format, Verify};
+use crate::files::{describe, read_capped};
+use crate::ledger::{self, Choice};
+use crate::outcome::{write_stderr, write_stdout, Failure, Outcome};
+use crate::render::render;
+
+/// Runs the command and prints its result.
+pub fn run(args: &Verify) -> Outcome {
+    match verify(args) {
+        Ok(verified) => print(args.format, &verified),
+        Err(failure) => failure.emit(args.format),
+    }
+}
+
+/// What a verification produced, with what the text view shows beside the report.
+struct Verified {
+    report: Report,
+    intent: Intent,
+    request: Request,
+}
+
+fn verify(args: &Verify) -> Result<Verified, Failure> {
+    let now = match args.now {
+        Some(now) => now,
+        None => system_now()?,
+    };
+    let choice = ledger::choose(
+        args.ledger.as_deref(),
+        args.no_ledger,
+        std::env::var_os(ledger::ENV),
+        dirs::data_dir(),
+    )?;
+
+    let policy = read_policy(&args.policy)?;
+    let intent = read_intent(&args.intent)?;
+    let request = read_request(&args.psbt)?;
+
+    let ledger = ledger::open(&choice)?;
+    let report = intentguard::verify(
+        &policy,
+        &intent,
+        &request,
+        now,
+        ledger.as_ref().map(|l| l as &dyn Ledger),
+    )
+    .map_err(|e| {
+        let failure = Failure::library(None, &e);
+        match &choice {
+            Choice::Sqlite { path, .. } => failure.advise(ledger::advice(path)),
+            Choice::None => failure,
+        }
+    })?;
+    Ok(Verified { report, intent, request })
+}
+
+fn system_now() -> Result<Timestamp, Failure> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .map(Timestamp::from_unix)
+        .ok_or_else(|| {
+            Failure::usage("the system clock reads a time before 1970")
+                .advise("set the clock, or pass the time with --now YYYY-MM-DDTHH:MM:SSZ")
+        })
+}
+
+fn read_policy(path: &Path) -> Result<Policy, Failure> {
+    let bytes = read_capped(path, false, intentguard::MAX_FILE_BYTES, "policy")?;
+    Policy::from_toml_bytes(&bytes)
+        .map_err(|e| Failure::library(Some(&describe(path, false)), &e.into()))
+}
+
+fn read_intent(path: &Path) -> Result<Intent, Failure> {
+    let bytes = read_capped(path, false, intentguard::MAX_FILE_BYTES, "intent")?;
+    Intent::from_json_bytes(&bytes)
+        .map_err(|e| Failure::library(Some(&describe(path, false)), &e.into()))
+}
+
+fn read_request(path: &Path) -> Result<Request, Failure> {
+    let bytes = read_capped(path, true, intentguard::MAX_REQUEST_BYTES, "PSBT")?;
+    Request::from_bytes(&bytes)
+        .map_err(|e| Failure::library(Some(&describe(path, true)), &e.into()))
+}
+
+fn print(format: Format, verified: &Verified) -> Outcome {
+    let report = &verified.report;
+    let text = match format {
+        Format::Json => match serde_json::to_string_pretty(report) {
+            Ok(mut json) => {
+                json.push('\n');
+                json
+            }
+            Err(e) => {
+                return Failure::io(format!("cannot serialise the report: {e}")).emit(format);
+            }
+        },
+        Format::Text => render(report, &verified.intent, verified.request.unsigned_tx(), colour()),
+    };
+    if let Err(e) = write_stdout(&text) {
+        // Exit code 0 would mean "sign": a report nobody could read must not say so.
+        write_stderr(&format!(
+            "error: cannot write the report to standard output: {e}\n\
+             intentguard could not verify the request: do not sign\n"
+        ));
+        return Outcome::CouldNotVerify;
+    }
+    match report.verdict {
+        Verdict::Approved => Outcome::Approved,
+        Verdict::Rejected => Outcome::Rejected,
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set to something (no-color.org).
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

@@ -1,0 +1,212 @@
+//! Choosing and opening the replay ledger (SPEC 3): `--no-ledger`, `--ledger PATH|URL`,
+//! the `INTENTGUARD_LEDGER` environment variable, or an SQLite file in the user's data
+//! directory.
+//!
+//! A ledger value may be a URL holding a password, so no message ever repeats a URL.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+use intentguard::ledger::SqliteLedger;
+
+use crate::outcome::Failure;
+
+/// The environment variable naming the ledger when no flag does.
+pub const ENV: &str = "INTENTGUARD_LEDGER";
+
+/// Which ledger a verification uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// No ledger: no replay protection.
+    None,
+    /// An SQLite file.
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// Whether it is the default file, whose directory is created when missing.
+        default: bool,
+    },
+}
+
+/// Chooses the ledger from the flags, the value of [`ENV`] and the user's data directory,
+/// in that order of precedence.
+///
+/// # Errors
+///
+/// Returns a `LEDGER` [`Failure`] for a URL (PostgreSQL is not supported by this build) and
+/// when there is no data directory for the default file, and a `USAGE` one for an empty
+/// `--ledger` or `:memory:`.
+pub fn choose(
+    flag: Option<&OsStr>,
+    no_ledger: bool,
+    env: Option<OsString>,
+    data_dir: Option<PathBuf>,
+) -> Result<Choice, Failure> {
+    if no_ledger {
+        return Ok(Choice::None);
+    }
+    if let Some(value) = flag {
+        return explicit(value, "--ledger");
+    }
+    if let Some(value) = env.filter(|v| !v.is_empty()) {
+        return explicit(&value, ENV);
+    }
+    let Some(dir) = data_dir else {
+        return Err(Failure::ledger(
+            "the user's data directory is unknown, so there is no default ledger file",
+        )
+        .advise(format!("choose one with --ledger PATH or {ENV}")));
+    };
+    Ok(Choice::Sqlite { path: dir.join("intentguard").join("ledger.sqlite3"), default: true })
+}
+
+fn explicit(value: &OsStr, origin: &str) -> Result<Choice, Failure> {
+    if value.is_empty() {
+        return Err(Failure::usage(format!("{origin} is empty"))
+            .advise("give the path of an SQLite ledger file, or pass --no-ledger"));
+    }
+    if value == ":memory:" {
+        return Err(Failure::usage(format!(
+            "{origin} is :memory:, a ledger that would forget every intent when intentguard exits"
+        ))
+        .advise("give the path of an SQLite ledger file, or pass --no-ledger"));
+    }
+    if let Some(scheme) = value.to_str().and_then(url_scheme) {
+        let message = if scheme.eq_ignore_ascii_case("postgres")
+            || scheme.eq_ignore_ascii_case("postgresql")
+        {
+            format!(
+                "{origin} names a PostgreSQL ledger; PostgreSQL ledgers are not supported by this build of intentguard yet"
+            )
+        } else {
+            format!("{origin} is a {scheme}:// URL; intentguard ledgers are SQLite files")
+        };
+        return Err(Failure::ledger(message).advise(format!(
+            "give the path of an SQLite ledger file with --ledger PATH (or in {ENV})"
+        )));
+    }
+    Ok(Choice::Sqlite { path: PathBuf::from(value), default: false })
+}
+
+/// Returns the scheme of a `scheme://…` URL: a letter, then letters, digits, `+`, `-`, `.`.
+fn url_scheme(value: &str) -> Option<&str> {
+    let (scheme, _) = value.split_once("://")?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    let valid = first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// Opens the chosen ledger, creating the default file's directory when missing.
+///
+/// # Errors
+///
+/// Returns a `LEDGER` [`Failure`] when the directory or the file cannot be created or
+/// opened, or the file is not an intentguard ledger.
+pub fn open(choice: &Choice) -> Result<Option<SqliteLedger>, Failure> {
+    let Choice::Sqlite { path, default } = choice else {
+        return Ok(None);
+    };
+    if *default {
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir).map_err(|e| {
+                Failure::ledger(format!(
+                    "cannot create the ledger directory {}: {e}",
+                    dir.display()
+                ))
+                .advise(format!("create it, or choose a ledger with --ledger PATH or {ENV}"))
+            })?;
+        }
+    }
+    SqliteLedger::open(path)
+        .map(Some)
+        .map_err(|e| Failure::library(None, &intentguard::Error::from(e)).advise(advice(path)))
+}
+
+/// What to do when the ledger at `path` fails.
+pub fn advice(path: &Path) -> String {
+    format!(
+        "check that {} is an intentguard ledger you may write, or choose another with --ledger PATH",
+        path.display()
+    )
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(path: &str, default: bool) -> Choice {
+        Choice::Sqlite { path: PathBuf::from(path), default }
+    }
+
+    #[test]
+    fn precedence_is_no_ledger_flag_env_default() {
+        let env = || Some(OsString::from("/env/l.sqlite3"));
+        let data = || Some(PathBuf::from("/data"));
+        let flag = Some(OsStr::new("/flag/l.sqlite3"));
+        assert_eq!(choose(None, true, env(), data()), Ok(Choice::None));
+        assert_eq!(choose(flag, false, env(), data()), Ok(sqlite("/flag/l.sqlite3", false)));
+        assert_eq!(choose(None, false, env(), data()), Ok(sqlite("/env/l.sqlite3", false)));
+        assert_eq!(
+            choose(None, false, Some(OsString::new()), data()),
+            Ok(sqlite("/data/intentguard/ledger.sqlite3", true))
+        );
+        assert_eq!(
+            choose(None, false, None, data()),
+            Ok(sqlite("/data/intentguard/ledger.sqlite3", true))
+        );
+        assert_eq!(choose(None, false, None, None).unwrap_err().code(), "LEDGER");
+    }
+
+    #[test]
+    fn postgres_urls_are_refused_without_repeating_them() {
+        for url in [
+            "postgres://user:secret@host/db",
+            "postgresql://user:secret@host/db",
+            "PostgreSQL://user:secret@host/db",
+        ] {
+            let failure = choose(Some(OsStr::new(url)), false, None, None).unwrap_err();
+            assert_eq!(failure.code(), "LEDGER");
+            assert!(failure.message().contains("PostgreSQL ledgers are not supported"));
+            assert!(!failure.message().contains("secret"));
+            let failure = choose(None, false, Some(OsString::from(url)), None).unwrap_err();
+            assert!(failure.message().starts_with("INTENTGUARD_LEDGER names a PostgreSQL"));
+        }
+    }
+
+    #[test]
+    fn other_urls_are_refused_by_scheme() {
+        let failure =
+            choose(Some(OsStr::new("mysql://u:secret@h/db")), false, None, None).unwrap_err();
+        assert_eq!(failure.code(), "LEDGER");
+        assert_eq!(
+            failure.message(),
+            "--ledger is a mysql:// URL; intentguard ledgers are SQLite files"
+        );
+        // A path that merely contains "://" after a slash is a path.
+        assert_eq!(
+            choose(Some(OsStr::new("./a://b")), false, None, None),
+            Ok(sqlite("./a://b", false))
+        );
+    }
+
+    #[test]
+    fn ledgers_that_would_forget_are_refused() {
+        for value in ["", ":memory:"] {
+            let failure = choose(Some(OsStr::new(value)), false, None, None).unwrap_err();
+            assert_eq!(failure.code(), "USAGE");
+        }
+    }
+}
