@@ -132,10 +132,14 @@ mod sqlite {
         }
 
         fn migrate(&self) -> Result<(), LedgerError> {
-            let tx = self
-                .connection
-                .unchecked_transaction()
-                .map_err(|e| self.error("cannot start the schema transaction", e))?;
+            // IMMEDIATE: take the write lock before reading the version, so that processes
+            // creating the same file at once wait for each other (busy timeout) instead of
+            // failing to upgrade a read lock.
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.connection,
+                TransactionBehavior::Immediate,
+            )
+            .map_err(|e| self.error("cannot start the schema transaction", e))?;
             let version: i64 =
                 tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| {
                     self.error("cannot read the schema version (is this an SQLite ledger?)", e)
