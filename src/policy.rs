@@ -397,7 +397,7 @@ mod tests {
             (p.name(), p.network(), p.quorum(), p.approvers().len()),
             ("treasury", Network::Bitcoin, 2, 3)
         );
-        assert_eq!(p.wallet().threshold(), (2, 3));
+        assert_eq!(p.wallet().threshold(), Some((2, 3)));
         let l = p.limits();
         assert_eq!(l.max_change_outputs, DEFAULT_MAX_CHANGE_OUTPUTS);
         assert_eq!(l.max_change_index, DEFAULT_MAX_CHANGE_INDEX);

@@ -4,13 +4,21 @@
 //! against; PSBT metadata only says at which (branch, index) to derive.
 
 use miniscript::bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, KeySource};
+use miniscript::bitcoin::key::XOnlyPublicKey;
 use miniscript::bitcoin::secp256k1::{Secp256k1, VerifyOnly};
+use miniscript::bitcoin::taproot::{
+    ControlBlock, LeafVersion, TapLeafHash, TapNodeHash, TapTree, TaprootBuilder,
+};
 use miniscript::bitcoin::{Network, PublicKey, ScriptBuf};
 use miniscript::descriptor::{
     DerivPaths, DescriptorMultiXKey, DescriptorPublicKey, DescriptorXKey, ShInner, Wildcard,
     WshInner,
 };
-use miniscript::{translate_hash_clone, Descriptor, ForEachKey, Terminal, Translator};
+use miniscript::miniscript::Tap;
+use miniscript::{
+    translate_hash_clone, Descriptor, ForEachKey, Miniscript, Terminal, Threshold, ToPublicKey,
+    Translator,
+};
 
 use crate::error::PolicyError;
 use crate::policy::network_kind;
@@ -24,6 +32,8 @@ pub enum ScriptKind {
     ShWsh,
     /// `sh(multi|sortedmulti)`: legacy P2SH.
     Sh,
+    /// `tr(KEY, TREE)`: taproot, with `multi_a`, `sortedmulti_a` or other miniscript leaves.
+    Tr,
 }
 
 impl ScriptKind {
@@ -38,6 +48,7 @@ impl ScriptKind {
             ScriptKind::Wsh => "wsh",
             ScriptKind::ShWsh => "sh(wsh)",
             ScriptKind::Sh => "sh",
+            ScriptKind::Tr => "tr",
         }
     }
 }
@@ -60,10 +71,12 @@ struct Branch {
 /// The two branches of the policy's descriptor: 0 receive, 1 change.
 #[derive(Debug, Clone)]
 pub struct Wallet {
+    text: String,
     descriptor: Descriptor<DescriptorPublicKey>,
     kind: ScriptKind,
-    threshold: usize,
-    key_count: usize,
+    threshold: Option<(usize, usize)>,
+    /// For taproot: per leaf in the descriptor's order, whether it is `sortedmulti_a`.
+    sorted_leaves: Vec<bool>,
     branches: [Branch; 2],
     max_satisfaction_weight: u64,
     secp: Secp256k1<VerifyOnly>,
@@ -74,12 +87,44 @@ pub struct Wallet {
 pub struct Derived {
     /// The output script.
     pub script_pubkey: ScriptBuf,
-    /// The witness script, for segwit kinds.
+    /// The witness script, for segwit v0 kinds.
     pub witness_script: Option<ScriptBuf>,
     /// The redeem script, for P2SH kinds.
     pub redeem_script: Option<ScriptBuf>,
-    /// Every public key in the script.
+    /// Every public key in the script (segwit v0 and P2SH kinds; empty for taproot).
     pub keys: Vec<PublicKey>,
+    /// The taproot data, for [`ScriptKind::Tr`].
+    pub taproot: Option<TaprootDerived>,
+}
+
+/// The taproot output a descriptor derives at one (branch, index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaprootDerived {
+    /// The internal key.
+    pub internal_key: XOnlyPublicKey,
+    /// The output key: the internal key tweaked with the merkle root.
+    pub output_key: XOnlyPublicKey,
+    /// The merkle root of the script tree, if there is one.
+    pub merkle_root: Option<TapNodeHash>,
+    /// The script tree as PSBT_OUT_TAP_TREE encodes it, if there is one.
+    pub tap_tree: Option<TapTree>,
+    /// Every leaf, in the descriptor's order.
+    pub leaves: Vec<Leaf>,
+}
+
+/// One leaf of a derived script tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaf {
+    /// The leaf script.
+    pub script: ScriptBuf,
+    /// The leaf version (always TapScript for descriptors).
+    pub version: LeafVersion,
+    /// The leaf hash.
+    pub hash: TapLeafHash,
+    /// The control block that proves the leaf in the output key.
+    pub control_block: ControlBlock,
+    /// The x-only keys in the leaf script.
+    pub keys: Vec<XOnlyPublicKey>,
 }
 
 /// Where BIP-32 key origins place a script in the wallet.
@@ -115,7 +160,11 @@ impl Translator<DescriptorPublicKey> for ToBranch<'_> {
             wildcard,
         }) = pk
         else {
-            return Err(format!("key {pk} has no <0;1>/* multipath step"));
+            return match pk {
+                // A fixed key, such as a taproot NUMS internal key, stays as it is.
+                DescriptorPublicKey::Single(_) => Ok(pk.clone()),
+                _ => Err(format!("key {pk} has no <0;1>/* multipath step")),
+            };
         };
         let path = branch_path(derivation_paths, *wildcard, self.branch)
             .ok_or_else(|| format!("key {pk} must end in /<0;1>/* with unhardened steps"))?;
@@ -164,29 +213,61 @@ impl Wallet {
     /// # Errors
     ///
     /// Returns [`PolicyError::Descriptor`] when the descriptor does not parse, its checksum
-    /// is wrong, it is not one of the supported multisig shapes, a key is not an extended
-    /// public key of `network` ending in `/<0;1>/*`, or it cannot be satisfied.
+    /// is wrong, it is not one of the supported shapes, an extended key is not of `network`
+    /// or does not end in `/<0;1>/*`, or it cannot be satisfied.
     pub fn from_descriptor(text: &str, network: Network) -> Result<Wallet, PolicyError> {
+        let body = miniscript::descriptor::checksum::verify_checksum(text)
+            .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
+        // miniscript 13 has no `sortedmulti_a` (BIP-387): parse it as `multi_a` and sort the
+        // derived keys of those leaves ourselves.
+        let sorted_marks = multi_a_marks(body);
+        let plain = body.replace("sortedmulti_a(", "multi_a(");
         let descriptor: Descriptor<DescriptorPublicKey> =
-            text.parse().map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
-        let (kind, threshold, key_count) = shape(&descriptor).ok_or_else(|| {
+            plain.parse().map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
+        let (kind, threshold) = shape(&descriptor).ok_or_else(|| {
             descriptor_error(
-                "must be wsh(multi|sortedmulti), sh(wsh(multi|sortedmulti)) or sh(multi|sortedmulti)",
+                "must be wsh(multi|sortedmulti), sh(wsh(multi|sortedmulti)), sh(multi|sortedmulti) or tr(KEY, TREE)",
             )
         })?;
-        let want = network_kind(network);
-        let mut wrong_network = None;
-        descriptor.for_each_key(|k| {
-            let ok = k.xkey_network() == Some(want);
-            if !ok && wrong_network.is_none() {
-                wrong_network = Some(k.to_string());
+        let sorted_leaves = match &descriptor {
+            Descriptor::Tr(tr) => {
+                let multi_a_leaves: Vec<bool> = tr
+                    .leaves()
+                    .map(|leaf| matches!(leaf.miniscript().node, Terminal::MultiA(_)))
+                    .collect();
+                if multi_a_leaves.iter().filter(|m| **m).count() != sorted_marks.len() {
+                    return Err(descriptor_error(
+                        "multi_a and sortedmulti_a must each be a whole tap leaf",
+                    ));
+                }
+                let mut marks = sorted_marks.into_iter();
+                multi_a_leaves.into_iter().map(|m| m && marks.next().unwrap_or(false)).collect()
             }
-            ok
+            _ => Vec::new(),
+        };
+        let want = network_kind(network);
+        let mut problem = None;
+        let mut extended = 0usize;
+        descriptor.for_each_key(|k| {
+            match k.xkey_network() {
+                Some(n) if n == want => extended = extended.saturating_add(1),
+                Some(_) => {
+                    problem = problem.take().or_else(|| {
+                        Some(format!("key {k} is not an extended public key for this network"))
+                    })
+                }
+                None if !k.has_wildcard() => {}
+                None => problem = problem.take().or_else(|| Some(format!("key {k} is not usable"))),
+            }
+            true
         });
-        if let Some(k) = wrong_network {
-            return Err(descriptor_error(format!(
-                "key {k} is not an extended public key for this network"
-            )));
+        if let Some(p) = problem {
+            return Err(descriptor_error(p));
+        }
+        if extended == 0 {
+            return Err(descriptor_error(
+                "has no extended key ending in /<0;1>/*: it names one address, not a wallet",
+            ));
         }
         let secp = Secp256k1::verification_only();
         let branch = |b: usize| -> Result<Branch, PolicyError> {
@@ -196,13 +277,15 @@ impl Wallet {
                 })?;
             let mut keys = Vec::new();
             at_branch.for_each_key(|k| {
-                keys.push(BranchKey {
-                    fingerprint: k.master_fingerprint(),
-                    prefix: k
-                        .full_derivation_path()
-                        .map(|p| p.as_ref().to_vec())
-                        .unwrap_or_default(),
-                });
+                if k.has_wildcard() {
+                    keys.push(BranchKey {
+                        fingerprint: k.master_fingerprint(),
+                        prefix: k
+                            .full_derivation_path()
+                            .map(|p| p.as_ref().to_vec())
+                            .unwrap_or_default(),
+                    });
+                }
                 true
             });
             Ok(Branch { descriptor: at_branch, keys })
@@ -212,18 +295,29 @@ impl Wallet {
             .max_weight_to_satisfy()
             .map_err(|e| descriptor_error(format!("cannot be satisfied: {e}")))?
             .to_wu();
-        Ok(Wallet {
+        let wallet = Wallet {
+            text: text.to_owned(),
             descriptor,
             kind,
             threshold,
-            key_count,
+            sorted_leaves,
             branches,
             max_satisfaction_weight,
             secp,
-        })
+        };
+        // Fail at load, not at the first request, if deriving does not work.
+        if wallet.derive(0, 0).is_none() || wallet.derive(1, 0).is_none() {
+            return Err(descriptor_error("cannot be derived at index 0"));
+        }
+        Ok(wallet)
     }
 
-    /// Returns the descriptor as parsed (multipath, with checksum).
+    /// Returns the descriptor as the policy wrote it.
+    pub fn descriptor_text(&self) -> &str {
+        &self.text
+    }
+
+    /// Returns the descriptor as parsed (multipath; `sortedmulti_a` shown as `multi_a`).
     pub fn descriptor(&self) -> &Descriptor<DescriptorPublicKey> {
         &self.descriptor
     }
@@ -233,9 +327,10 @@ impl Wallet {
         self.kind
     }
 
-    /// Returns `(m, n)`: signatures needed and keys.
-    pub fn threshold(&self) -> (usize, usize) {
-        (self.threshold, self.key_count)
+    /// Returns `(m, n)`, signatures needed and keys, for a wallet whose script is one
+    /// multisig (for taproot: its first `multi_a` leaf); `None` otherwise.
+    pub fn threshold(&self) -> Option<(usize, usize)> {
+        self.threshold
     }
 
     /// Returns the upper bound, in weight units, that satisfying one input adds.
@@ -249,17 +344,69 @@ impl Wallet {
         let b = self.branches.get(usize::try_from(branch).ok()?)?;
         let derived = b.descriptor.at_derivation_index(index).ok()?.derived_descriptor(&self.secp);
         let script_pubkey = derived.script_pubkey();
-        let inner = derived.explicit_script().ok()?;
-        let (witness_script, redeem_script) = match self.kind {
-            ScriptKind::Wsh => (Some(inner), None),
-            ScriptKind::ShWsh => {
+        let (witness_script, redeem_script, taproot) = match (self.kind, &derived) {
+            (ScriptKind::Wsh, _) => (Some(derived.explicit_script().ok()?), None, None),
+            (ScriptKind::ShWsh, _) => {
+                let inner = derived.explicit_script().ok()?;
                 let redeem = ScriptBuf::new_p2wsh(&inner.wscript_hash());
-                (Some(inner), Some(redeem))
+                (Some(inner), Some(redeem), None)
             }
-            ScriptKind::Sh => (None, Some(inner)),
+            (ScriptKind::Sh, _) => (None, Some(derived.explicit_script().ok()?), None),
+            (ScriptKind::Tr, Descriptor::Tr(tr)) => (None, None, Some(self.derive_taproot(tr)?)),
+            (ScriptKind::Tr, _) => return None,
         };
-        let keys = derived.iter_pk().collect();
-        Some(Derived { script_pubkey, witness_script, redeem_script, keys })
+        let script_pubkey = match &taproot {
+            Some(t) => ScriptBuf::new_p2tr_tweaked(
+                miniscript::bitcoin::key::TweakedPublicKey::dangerous_assume_tweaked(t.output_key),
+            ),
+            None => script_pubkey,
+        };
+        let keys = if taproot.is_some() { Vec::new() } else { derived.iter_pk().collect() };
+        Some(Derived { script_pubkey, witness_script, redeem_script, keys, taproot })
+    }
+
+    /// Builds the taproot output from a derived `tr()`, sorting `sortedmulti_a` leaves.
+    fn derive_taproot(&self, tr: &miniscript::descriptor::Tr<PublicKey>) -> Option<TaprootDerived> {
+        let internal_key = tr.internal_key().to_x_only_pubkey();
+        let mut builder = TaprootBuilder::new();
+        let mut scripts = Vec::new();
+        for (n, item) in tr.leaves().enumerate() {
+            let ms: &Miniscript<PublicKey, Tap> = item.miniscript();
+            let sorted = self.sorted_leaves.get(n).copied().unwrap_or(false);
+            let (script, keys) = match (&ms.node, sorted) {
+                (Terminal::MultiA(thresh), true) => {
+                    let mut keys: Vec<XOnlyPublicKey> =
+                        thresh.iter().map(|k| k.to_x_only_pubkey()).collect();
+                    keys.sort_by_key(|k| k.serialize());
+                    let sorted_thresh = Threshold::new(thresh.k(), keys.clone()).ok()?;
+                    let ms = Miniscript::<XOnlyPublicKey, Tap>::from_ast(Terminal::MultiA(
+                        sorted_thresh,
+                    ))
+                    .ok()?;
+                    (ms.encode(), keys)
+                }
+                _ => (ms.encode(), ms.iter_pk().map(|k| k.to_x_only_pubkey()).collect()),
+            };
+            builder = builder.add_leaf(item.depth(), script.clone()).ok()?;
+            scripts.push((script, keys));
+        }
+        let tap_tree =
+            if scripts.is_empty() { None } else { TapTree::try_from(builder.clone()).ok() };
+        let info = builder.finalize(&self.secp, internal_key).ok()?;
+        let mut leaves = Vec::with_capacity(scripts.len());
+        for (script, keys) in scripts {
+            let version = LeafVersion::TapScript;
+            let control_block = info.control_block(&(script.clone(), version))?;
+            let hash = TapLeafHash::from_script(&script, version);
+            leaves.push(Leaf { script, version, hash, control_block, keys });
+        }
+        Some(TaprootDerived {
+            internal_key,
+            output_key: info.output_key().to_x_only_public_key(),
+            merkle_root: info.merkle_root(),
+            tap_tree,
+            leaves,
+        })
     }
 
     /// Locates a script in the wallet from its BIP-32 key origins.
@@ -296,8 +443,8 @@ impl Wallet {
     }
 }
 
-/// Returns the script kind, threshold and key count of a supported descriptor.
-fn shape(d: &Descriptor<DescriptorPublicKey>) -> Option<(ScriptKind, usize, usize)> {
+/// Returns the script kind and, for one-multisig scripts, `(m, n)` of a supported descriptor.
+fn shape(d: &Descriptor<DescriptorPublicKey>) -> Option<(ScriptKind, Option<(usize, usize)>)> {
     fn multi<Ctx: miniscript::ScriptContext>(
         ms: &miniscript::Miniscript<DescriptorPublicKey, Ctx>,
     ) -> Option<(usize, usize)> {
@@ -313,13 +460,32 @@ fn shape(d: &Descriptor<DescriptorPublicKey>) -> Option<(ScriptKind, usize, usiz
         }
     }
     match d {
-        Descriptor::Wsh(w) => wsh(w).map(|(k, n)| (ScriptKind::Wsh, k, n)),
+        Descriptor::Wsh(w) => wsh(w).map(|t| (ScriptKind::Wsh, Some(t))),
         Descriptor::Sh(sh) => match sh.as_inner() {
-            ShInner::Wsh(w) => wsh(w).map(|(k, n)| (ScriptKind::ShWsh, k, n)),
-            ShInner::SortedMulti(s) => Some((ScriptKind::Sh, s.k(), s.n())),
-            ShInner::Ms(ms) => multi(ms).map(|(k, n)| (ScriptKind::Sh, k, n)),
+            ShInner::Wsh(w) => wsh(w).map(|t| (ScriptKind::ShWsh, Some(t))),
+            ShInner::SortedMulti(s) => Some((ScriptKind::Sh, Some((s.k(), s.n())))),
+            ShInner::Ms(ms) => multi(ms).map(|t| (ScriptKind::Sh, Some(t))),
             ShInner::Wpkh(_) => None,
         },
+        Descriptor::Tr(tr) => {
+            let first_multi_a = tr.leaves().find_map(|leaf| match &leaf.miniscript().node {
+                Terminal::MultiA(t) => Some((t.k(), t.n())),
+                _ => None,
+            });
+            Some((ScriptKind::Tr, first_multi_a))
+        }
         _ => None,
     }
+}
+
+/// For each `multi_a(` or `sortedmulti_a(` in the descriptor text, in order: whether sorted.
+fn multi_a_marks(text: &str) -> Vec<bool> {
+    let mut marks = Vec::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find("multi_a(") {
+        let before = rest.get(..pos).unwrap_or_default();
+        marks.push(before.ends_with("sorted"));
+        rest = rest.get(pos.saturating_add("multi_a(".len())..).unwrap_or_default();
+    }
+    marks
 }

@@ -30,7 +30,8 @@ fn case_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn place_of(finding: &Value) -> Place {
-    let index = |k: &str| finding.get(k).and_then(Value::as_u64).map(|v| v as usize);
+    let index =
+        |k: &str| finding.get(k).and_then(Value::as_u64).map(|v| usize::try_from(v).unwrap());
     match (index("input"), index("output"), index("payment"), index("approval")) {
         (Some(i), None, None, None) => Place::Input(i),
         (None, Some(i), None, None) => Place::Output(i),
@@ -178,4 +179,33 @@ fn generator_reproduces_the_example_policies_and_each_loads() {
         std::fs::read(vectors_root().join("dmm/honest/policy.toml")).unwrap(),
         "the README demo's policy is the DMM vectors' policy"
     );
+}
+
+#[test]
+fn generator_taproot_addresses_match_embit() {
+    let data: Value = serde_json::from_str(include_str!("data/known-addresses.json")).unwrap();
+    let known: Vec<(String, u64, u64, String)> = data["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let text = e["descriptor"].as_str().unwrap().to_owned();
+            (
+                text,
+                e["branch"].as_u64().unwrap(),
+                e["index"].as_u64().unwrap(),
+                e["address"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let ours = generator::taproot_addresses();
+    assert_eq!(ours.len(), 9);
+    for (descriptor, branch, index, address) in ours {
+        let hit = known.iter().find(|(d, b, i, _)| {
+            *d == descriptor && *b == u64::from(branch) && *i == u64::from(index)
+        });
+        let (_, _, _, want) = hit
+            .unwrap_or_else(|| panic!("no known answer for {descriptor} at ({branch}, {index})"));
+        assert_eq!(&address, want, "{descriptor} at ({branch}, {index})");
+    }
 }

@@ -13,9 +13,15 @@ use std::str::FromStr;
 use ed25519_dalek::{Signer as _, SigningKey};
 use intentguard::bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpriv, Xpub};
 use intentguard::bitcoin::hashes::{sha256, sha256d, Hash};
+use intentguard::bitcoin::key::{Keypair, TapTweak, XOnlyPublicKey};
+use intentguard::bitcoin::opcodes::all::{OP_CHECKSIG, OP_CHECKSIGADD, OP_NUMEQUAL};
 use intentguard::bitcoin::psbt::{raw, Input, Output, Psbt, PsbtSighashType};
+use intentguard::bitcoin::script::Builder;
 use intentguard::bitcoin::secp256k1::{All, Message, Secp256k1, SecretKey};
-use intentguard::bitcoin::sighash::SighashCache;
+use intentguard::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
+use intentguard::bitcoin::taproot::{
+    self, LeafVersion, TapLeafHash, TapTree, TaprootBuilder, TaprootSpendInfo,
+};
 use intentguard::bitcoin::{
     absolute, ecdsa, transaction, Address, Amount, EcdsaSighashType, Network, OutPoint, PublicKey,
     ScriptBuf, Sequence, Transaction, TxIn, TxOut, Txid, Witness,
@@ -1268,12 +1274,618 @@ pub fn all_cases() -> Vec<Case> {
             ),
         );
     }
+    taproot_cases(&mut add);
     cases
 }
 
 /// A P2WPKH address of a fixed foreign key on `network`.
 fn foreign_address(network: Network) -> String {
     Address::from_script(&attacker_script(), network).unwrap().to_string()
+}
+
+// --- Taproot ------------------------------------------------------------------------------
+// Derived independently of miniscript: child keys from the xprivs, leaf scripts assembled
+// opcode by opcode (keys sorted for sortedmulti_a, BIP-387), the tree with `TaprootBuilder`.
+
+/// BIP-341's NUMS point H, a key nobody can sign for.
+const NUMS: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TrShape {
+    /// `tr(NUMS, sortedmulti_a(2, A, B, C))`
+    NumsSorted,
+    /// `tr(A, multi_a(2, B, C))`: a key path for A and a script path for B and C.
+    KeyMulti,
+    /// `tr(NUMS, {sortedmulti_a(2, A, B), {sortedmulti_a(2, A, C), sortedmulti_a(2, B, C)}})`
+    Tree,
+}
+
+struct TrLeaf {
+    cosigners: Vec<usize>,
+    sorted: bool,
+    depth: u8,
+}
+
+struct TrWallet {
+    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
+    network: Network,
+    shape: TrShape,
+    cosigners: Vec<Cosigner>,
+    descriptor: String,
+    secp: Secp256k1<All>,
+}
+
+impl TrWallet {
+    fn new(tag: &str, shape: TrShape) -> TrWallet {
+        let secp = Secp256k1::new();
+        let network = Network::Bitcoin;
+        let origin = DerivationPath::from_str("m/48'/0'/0'/3'").unwrap();
+        let mut cosigners = Vec::new();
+        let mut keys = Vec::new();
+        for name in ["a", "b", "c"] {
+            let master = Xpriv::new_master(
+                network,
+                &tagged(&format!("intentguard test {tag} cosigner {name}")),
+            )
+            .unwrap();
+            let account = master.derive_priv(&secp, &origin).unwrap();
+            let fingerprint = master.fingerprint(&secp);
+            let xpub = Xpub::from_priv(&secp, &account);
+            keys.push(format!("[{fingerprint}/48'/0'/0'/3']{xpub}/<0;1>/*"));
+            cosigners.push(Cosigner { account, fingerprint, origin: origin.clone() });
+        }
+        let [a, b, c] = [&keys[0], &keys[1], &keys[2]];
+        let body = match shape {
+            TrShape::NumsSorted => format!("tr({NUMS},sortedmulti_a(2,{a},{b},{c}))"),
+            TrShape::KeyMulti => format!("tr({a},multi_a(2,{b},{c}))"),
+            TrShape::Tree => format!(
+                "tr({NUMS},{{sortedmulti_a(2,{a},{b}),{{sortedmulti_a(2,{a},{c}),sortedmulti_a(2,{b},{c})}}}})"
+            ),
+        };
+        let mut engine = intentguard::miniscript::descriptor::checksum::Engine::new();
+        engine.input(&body).unwrap();
+        let descriptor = format!("{body}#{}", engine.checksum());
+        TrWallet { network, shape, cosigners, descriptor, secp }
+    }
+
+    fn leaves(&self) -> Vec<TrLeaf> {
+        let leaf = |cosigners: Vec<usize>, sorted, depth| TrLeaf { cosigners, sorted, depth };
+        match self.shape {
+            TrShape::NumsSorted => vec![leaf(vec![0, 1, 2], true, 0)],
+            TrShape::KeyMulti => vec![leaf(vec![1, 2], false, 0)],
+            TrShape::Tree => vec![
+                leaf(vec![0, 1], true, 1),
+                leaf(vec![0, 2], true, 2),
+                leaf(vec![1, 2], true, 2),
+            ],
+        }
+    }
+
+    fn secret(&self, cosigner: usize, branch: u32, index: u32) -> SecretKey {
+        let path = [
+            ChildNumber::from_normal_idx(branch).unwrap(),
+            ChildNumber::from_normal_idx(index).unwrap(),
+        ];
+        self.cosigners[cosigner].account.derive_priv(&self.secp, &path).unwrap().private_key
+    }
+
+    fn xonly(&self, cosigner: usize, branch: u32, index: u32) -> XOnlyPublicKey {
+        self.secret(cosigner, branch, index).x_only_public_key(&self.secp).0
+    }
+
+    fn internal_key(&self, branch: u32, index: u32) -> XOnlyPublicKey {
+        match self.shape {
+            TrShape::KeyMulti => self.xonly(0, branch, index),
+            _ => XOnlyPublicKey::from_slice(&hex32(NUMS)).unwrap(),
+        }
+    }
+
+    /// The leaf's keys in script order, and its script.
+    fn leaf_script(
+        &self,
+        leaf: &TrLeaf,
+        branch: u32,
+        index: u32,
+    ) -> (Vec<XOnlyPublicKey>, ScriptBuf) {
+        let mut keys: Vec<XOnlyPublicKey> =
+            leaf.cosigners.iter().map(|&c| self.xonly(c, branch, index)).collect();
+        if leaf.sorted {
+            keys.sort_by_key(|k| k.serialize());
+        }
+        let mut builder = Builder::new();
+        for (n, key) in keys.iter().enumerate() {
+            builder = builder.push_x_only_key(key).push_opcode(if n == 0 {
+                OP_CHECKSIG
+            } else {
+                OP_CHECKSIGADD
+            });
+        }
+        (keys, builder.push_int(2).push_opcode(OP_NUMEQUAL).into_script())
+    }
+
+    fn builder(&self, branch: u32, index: u32) -> TaprootBuilder {
+        let mut builder = TaprootBuilder::new();
+        for leaf in self.leaves() {
+            builder =
+                builder.add_leaf(leaf.depth, self.leaf_script(&leaf, branch, index).1).unwrap();
+        }
+        builder
+    }
+
+    fn spend_info(&self, branch: u32, index: u32) -> TaprootSpendInfo {
+        self.builder(branch, index).finalize(&self.secp, self.internal_key(branch, index)).unwrap()
+    }
+
+    fn script(&self, branch: u32, index: u32) -> ScriptBuf {
+        ScriptBuf::new_p2tr_tweaked(self.spend_info(branch, index).output_key())
+    }
+
+    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
+    fn address(&self, branch: u32, index: u32) -> String {
+        Address::from_script(&self.script(branch, index), self.network).unwrap().to_string()
+    }
+
+    fn origins(
+        &self,
+        branch: u32,
+        index: u32,
+    ) -> BTreeMap<XOnlyPublicKey, (Vec<TapLeafHash>, (Fingerprint, DerivationPath))> {
+        let mut map = BTreeMap::new();
+        for (k, c) in self.cosigners.iter().enumerate() {
+            let key = self.xonly(k, branch, index);
+            let hashes = self
+                .leaves()
+                .iter()
+                .filter(|l| l.cosigners.contains(&k))
+                .map(|l| {
+                    TapLeafHash::from_script(
+                        &self.leaf_script(l, branch, index).1,
+                        LeafVersion::TapScript,
+                    )
+                })
+                .collect();
+            let path = c.origin.extend([
+                ChildNumber::from_normal_idx(branch).unwrap(),
+                ChildNumber::from_normal_idx(index).unwrap(),
+            ]);
+            map.insert(key, (hashes, (c.fingerprint, path)));
+        }
+        map
+    }
+
+    fn input_map(&self, branch: u32, index: u32) -> Input {
+        let info = self.spend_info(branch, index);
+        let mut tap_scripts = BTreeMap::new();
+        for leaf in self.leaves() {
+            let script = self.leaf_script(&leaf, branch, index).1;
+            let cb = info.control_block(&(script.clone(), LeafVersion::TapScript)).unwrap();
+            tap_scripts.insert(cb, (script, LeafVersion::TapScript));
+        }
+        Input {
+            tap_internal_key: Some(self.internal_key(branch, index)),
+            tap_merkle_root: info.merkle_root(),
+            tap_scripts,
+            tap_key_origins: self.origins(branch, index),
+            ..Input::default()
+        }
+    }
+
+    fn output_map(&self, branch: u32, index: u32) -> Output {
+        Output {
+            tap_internal_key: Some(self.internal_key(branch, index)),
+            tap_tree: Some(TapTree::try_from(self.builder(branch, index)).unwrap()),
+            tap_key_origins: self.origins(branch, index),
+            ..Output::default()
+        }
+    }
+}
+
+/// A taproot input: the wallet's output at (branch, index) of a deterministic funding tx.
+struct TrIn<'w> {
+    wallet: &'w TrWallet,
+    branch: u32,
+    index: u32,
+    sat: u64,
+}
+
+fn tr_funding(i: &TrIn) -> Transaction {
+    let tag = format!("fund {} {} {} {}", i.wallet.descriptor, i.branch, i.index, i.sat);
+    Transaction {
+        version: transaction::Version::TWO,
+        lock_time: absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint {
+                txid: Txid::from_byte_array(sha256d::Hash::hash(tag.as_bytes()).to_byte_array()),
+                vout: 0,
+            },
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output: vec![
+            TxOut { value: Amount::from_sat(5_000), script_pubkey: attacker_script() },
+            TxOut {
+                value: Amount::from_sat(i.sat),
+                script_pubkey: i.wallet.script(i.branch, i.index),
+            },
+        ],
+    }
+}
+
+/// How the taproot inputs are signed.
+#[derive(Clone, Copy)]
+enum TrSigning {
+    /// Script path, leaf 0, by the first two keys of that leaf.
+    Script,
+    /// Key path by the internal key (TrShape::KeyMulti only).
+    Key,
+}
+
+/// Builds a taproot PSBT: `witness_utxo` and the previous transaction on every input.
+fn build_tr(wallet: &TrWallet, inputs: &[TrIn], outputs: &[Out], signing: TrSigning) -> Psbt {
+    let tx = Transaction {
+        version: transaction::Version::TWO,
+        lock_time: absolute::LockTime::ZERO,
+        input: inputs
+            .iter()
+            .map(|i| TxIn {
+                previous_output: OutPoint { txid: tr_funding(i).compute_txid(), vout: 1 },
+                script_sig: ScriptBuf::new(),
+                sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+                witness: Witness::new(),
+            })
+            .collect(),
+        output: outputs
+            .iter()
+            .map(|o| match o {
+                Out::Pay(script, sat) => {
+                    TxOut { value: Amount::from_sat(*sat), script_pubkey: script.clone() }
+                }
+                Out::Change(b, i, sat) => {
+                    TxOut { value: Amount::from_sat(*sat), script_pubkey: wallet.script(*b, *i) }
+                }
+            })
+            .collect(),
+    };
+    let mut psbt = Psbt::from_unsigned_tx(tx).unwrap();
+    for (n, i) in inputs.iter().enumerate() {
+        let prev = tr_funding(i);
+        psbt.inputs[n] = Input {
+            witness_utxo: Some(prev.output[1].clone()),
+            non_witness_utxo: Some(prev),
+            ..i.wallet.input_map(i.branch, i.index)
+        };
+    }
+    for (n, o) in outputs.iter().enumerate() {
+        if let Out::Change(b, i, _) = o {
+            psbt.outputs[n] = wallet.output_map(*b, *i);
+        }
+    }
+    let prevouts: Vec<TxOut> = inputs.iter().map(|i| tr_funding(i).output[1].clone()).collect();
+    for (n, i) in inputs.iter().enumerate() {
+        match signing {
+            TrSigning::Script => {
+                let leaf = &i.wallet.leaves()[0];
+                for &c in &leaf.cosigners[..2] {
+                    sign_tr_script(&mut psbt, &prevouts, n, i, c, TapSighashType::Default);
+                }
+            }
+            TrSigning::Key => sign_tr_key(&mut psbt, &prevouts, n, i),
+        }
+    }
+    psbt
+}
+
+/// Adds `cosigner`'s script-path signature for leaf 0 of input `n`.
+fn sign_tr_script(
+    psbt: &mut Psbt,
+    prevouts: &[TxOut],
+    n: usize,
+    i: &TrIn,
+    cosigner: usize,
+    ty: TapSighashType,
+) {
+    let w = i.wallet;
+    let leaf_script = w.leaf_script(&w.leaves()[0], i.branch, i.index).1;
+    let leaf_hash = TapLeafHash::from_script(&leaf_script, LeafVersion::TapScript);
+    let tx = psbt.unsigned_tx.clone();
+    let sighash = SighashCache::new(&tx)
+        .taproot_script_spend_signature_hash(n, &Prevouts::All(prevouts), leaf_hash, ty)
+        .unwrap();
+    let keypair = Keypair::from_secret_key(&w.secp, &w.secret(cosigner, i.branch, i.index));
+    let signature =
+        w.secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+    psbt.inputs[n].tap_script_sigs.insert(
+        (keypair.x_only_public_key().0, leaf_hash),
+        taproot::Signature { signature, sighash_type: ty },
+    );
+}
+
+/// Adds the key-path signature of input `n` (internal key tweaked with the merkle root).
+fn sign_tr_key(psbt: &mut Psbt, prevouts: &[TxOut], n: usize, i: &TrIn) {
+    let w = i.wallet;
+    let tx = psbt.unsigned_tx.clone();
+    let sighash = SighashCache::new(&tx)
+        .taproot_key_spend_signature_hash(n, &Prevouts::All(prevouts), TapSighashType::Default)
+        .unwrap();
+    let keypair = Keypair::from_secret_key(&w.secp, &w.secret(0, i.branch, i.index));
+    let tweaked =
+        keypair.tap_tweak(&w.secp, w.spend_info(i.branch, i.index).merkle_root()).to_keypair();
+    let signature =
+        w.secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &tweaked);
+    psbt.inputs[n].tap_key_sig =
+        Some(taproot::Signature { signature, sighash_type: TapSighashType::Default });
+}
+
+/// Policy text for a taproot wallet with the standard approvers.
+fn tr_policy(wallet: &TrWallet, limits: &[(&str, &str)]) -> String {
+    let stand_in = Wallet::new("treasury", Kind::Wsh, true, Network::Bitcoin);
+    policy("treasury", &stand_in, limits).replace(&stand_in.descriptor, &wallet.descriptor)
+}
+
+/// Taproot cases: positives per shape, then one per taproot failure.
+fn taproot_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
+    let nums = TrWallet::new("taproot nums", TrShape::NumsSorted);
+    let keyed = TrWallet::new("taproot keyed", TrShape::KeyMulti);
+    let tree = TrWallet::new("taproot tree", TrShape::Tree);
+    let foreign = TrWallet::new("taproot foreign", TrShape::NumsSorted);
+    let intent = IntentSpec::new(vec![(DESTINATION.to_owned(), BTC, None)]);
+    let outputs =
+        || vec![Out::Pay(script_of(DESTINATION), BTC), Out::Change(1, 2, BTC / 2 - 12_000)];
+    let ins = |w| {
+        vec![
+            TrIn { wallet: w, branch: 0, index: 4, sat: BTC },
+            TrIn { wallet: w, branch: 1, index: 1, sat: BTC / 2 },
+        ]
+    };
+
+    for (dir, w, signing, what) in [
+        (
+            "601-tr-nums-sortedmulti-a",
+            &nums,
+            TrSigning::Script,
+            "tr(NUMS, sortedmulti_a(2,A,B,C)) spent by script path",
+        ),
+        (
+            "602-tr-key-multi-a-script-path",
+            &keyed,
+            TrSigning::Script,
+            "tr(A, multi_a(2,B,C)) spent by script path",
+        ),
+        (
+            "603-tr-key-multi-a-key-path",
+            &keyed,
+            TrSigning::Key,
+            "tr(A, multi_a(2,B,C)) spent by key path",
+        ),
+        (
+            "604-tr-tree-three-leaves",
+            &tree,
+            TrSigning::Script,
+            "tr(NUMS, three sortedmulti_a leaves) spent by the first leaf",
+        ),
+    ] {
+        let psbt = build_tr(w, &ins(w), &outputs(), signing);
+        add(
+            dir,
+            tr_policy(w, &[]),
+            intent.json(),
+            &psbt,
+            expected(Box::leak(format!("{what}: approved.").into_boxed_str()), vec![]),
+        );
+    }
+    let honest = build_tr(&nums, &ins(&nums), &outputs(), TrSigning::Script);
+    {
+        let mut inputs = ins(&nums);
+        inputs[1] = TrIn { wallet: &foreign, branch: 0, index: 4, sat: BTC / 2 };
+        let psbt = build_tr(&nums, &inputs, &outputs(), TrSigning::Script);
+        add(
+            "611-tr-input-not-owned",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 1 is another taproot wallet's coin.",
+                vec![at_input("INPUT_NOT_OWNED", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let other = nums.input_map(0, 5).tap_scripts;
+        psbt.inputs[0].tap_scripts = other;
+        add(
+            "612-tr-leaf-swapped",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's leaf script and control block are the wallet's at another index.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[1].tap_merkle_root = nums.spend_info(0, 9).merkle_root();
+        add(
+            "613-tr-merkle-root-mismatch",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 1's merkle root is not the derived one.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.outputs[1].tap_internal_key = Some(nums.xonly(0, 1, 2));
+        add(
+            "614-tr-change-wrong-internal-key",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "The change output claims an internal key that is not the derived one.",
+                vec![at_output("CHANGE_DERIVATION_MISMATCH", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.outputs[1].tap_tree = Some(TapTree::try_from(nums.builder(1, 3)).unwrap());
+        add(
+            "615-tr-change-wrong-tree",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "The change output's tap tree is the wallet's at another index.",
+                vec![at_output("CHANGE_DERIVATION_MISMATCH", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let (key, sig) =
+            psbt.inputs[0].tap_script_sigs.iter().next().map(|(k, v)| (*k, *v)).unwrap();
+        let other = honest.inputs[1].tap_script_sigs.values().next().copied().unwrap();
+        psbt.inputs[0]
+            .tap_script_sigs
+            .insert(key, taproot::Signature { signature: other.signature, ..sig });
+        add(
+            "616-tr-signature-over-another-transaction",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 carries a script-path signature made for another input's sighash.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let i = TrIn { wallet: &foreign, branch: 0, index: 4, sat: BTC };
+        let prevouts: Vec<TxOut> =
+            ins(&nums).iter().map(|i| tr_funding(i).output[1].clone()).collect();
+        // A foreign key signing for the wallet's leaf.
+        let leaf_hash = *psbt.inputs[0].tap_script_sigs.keys().next().map(|(_, h)| h).unwrap();
+        let tx = psbt.unsigned_tx.clone();
+        let sighash = SighashCache::new(&tx)
+            .taproot_script_spend_signature_hash(
+                0,
+                &Prevouts::All(&prevouts),
+                leaf_hash,
+                TapSighashType::Default,
+            )
+            .unwrap();
+        let keypair =
+            Keypair::from_secret_key(&foreign.secp, &foreign.secret(0, i.branch, i.index));
+        let signature = foreign
+            .secp
+            .sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+        psbt.inputs[0].tap_script_sigs.insert(
+            (keypair.x_only_public_key().0, leaf_hash),
+            taproot::Signature { signature, sighash_type: TapSighashType::Default },
+        );
+        add(
+            "617-tr-foreign-key-signature",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 carries a valid script-path signature by a key that is not in the leaf.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let inputs = ins(&nums);
+        let prevouts: Vec<TxOut> = inputs.iter().map(|i| tr_funding(i).output[1].clone()).collect();
+        let mut psbt = honest.clone();
+        psbt.inputs[1].tap_script_sigs.clear();
+        sign_tr_script(&mut psbt, &prevouts, 1, &inputs[1], 0, TapSighashType::AllPlusAnyoneCanPay);
+        sign_tr_script(&mut psbt, &prevouts, 1, &inputs[1], 1, TapSighashType::Default);
+        add(
+            "618-tr-sighash-not-default",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "A valid script-path signature with ALL|ANYONECANPAY on input 1.",
+                vec![at_input("INPUT_SIGHASH_NOT_ALLOWED", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        if let Some(u) = psbt.inputs[0].witness_utxo.as_mut() {
+            u.value = Amount::from_sat(u.value.to_sat() - 100_000);
+        }
+        add("619-tr-witness-utxo-understated", tr_policy(&nums, &[]), intent.json(), &psbt, expected("Input 0's witness_utxo understates its amount; the previous transaction disagrees.", vec![at_input("INPUT_PREV_TX_MISMATCH", 0)]));
+    }
+    {
+        let mut psbt = honest.clone();
+        for input in &mut psbt.inputs {
+            input.non_witness_utxo = None;
+        }
+        if let Some(u) = psbt.inputs[0].witness_utxo.as_mut() {
+            u.value = Amount::from_sat(u.value.to_sat() - 10_000);
+        }
+        add(
+            "620-tr-witness-utxo-understated-no-prev-tx",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "witness_utxo alone, understated by 10,000 sat on input 0: every taproot signature commits to all amounts, so none verifies.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0), at_input("INPUT_BAD_PARTIAL_SIG", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        for input in &mut psbt.inputs {
+            input.non_witness_utxo = None;
+        }
+        add("621-tr-witness-utxo-suffices", tr_policy(&nums, &[]), intent.json(), &psbt, expected("Taproot inputs with witness_utxo alone: approved even though require_prev_tx is on.", vec![]));
+    }
+    {
+        let mut psbt = build_tr(&keyed, &ins(&keyed), &outputs(), TrSigning::Key);
+        let sig = psbt.inputs[1].tap_key_sig.unwrap();
+        psbt.inputs[0].tap_key_sig = Some(sig);
+        add(
+            "622-tr-key-path-signature-invalid",
+            tr_policy(&keyed, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's key-path signature is input 1's.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+}
+
+#[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
+/// Addresses of the taproot wallets, for known-answer tests against an independent
+/// implementation: (descriptor, branch, index, address).
+pub fn taproot_addresses() -> Vec<(String, u32, u32, String)> {
+    let mut out = Vec::new();
+    for (tag, shape) in [
+        ("taproot nums", TrShape::NumsSorted),
+        ("taproot keyed", TrShape::KeyMulti),
+        ("taproot tree", TrShape::Tree),
+    ] {
+        let w = TrWallet::new(tag, shape);
+        for (b, i) in [(0, 0), (0, 4), (1, 2)] {
+            out.push((w.descriptor.clone(), b, i, w.address(b, i)));
+        }
+    }
+    out
 }
 
 /// The example policies of `policies/`: file name and contents.

@@ -9,10 +9,9 @@ use std::collections::{HashMap, HashSet};
 use miniscript::bitcoin::hashes::Hash;
 use miniscript::bitcoin::psbt::Input;
 use miniscript::bitcoin::secp256k1::{Message, Secp256k1, VerifyOnly};
-use miniscript::bitcoin::sighash::SighashCache;
-use miniscript::bitcoin::{
-    ecdsa, Amount, EcdsaSighashType, OutPoint, PublicKey, Transaction, TxOut,
-};
+use miniscript::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
+use miniscript::bitcoin::taproot::{ControlBlock, LeafVersion};
+use miniscript::bitcoin::{Amount, EcdsaSighashType, OutPoint, ScriptBuf, Transaction, TxOut};
 
 use crate::policy::Policy;
 use crate::report::{Code, Finding, Place};
@@ -36,33 +35,40 @@ pub(crate) fn check(
     out: &mut Vec<Finding>,
 ) -> Vec<InputFacts> {
     let wallet = policy.wallet();
+    let taproot = wallet.kind() == ScriptKind::Tr;
+
+    // Pass 1: outpoints, sighash types and UTXO data of every input. Taproot signatures
+    // commit to every input's UTXO, so these must all be known before any is verified.
     let mut seen: HashSet<OutPoint> = HashSet::with_capacity(tx.input.len());
-    let mut cache = SighashCache::new(tx);
-    let mut derived: HashMap<(u32, u32), Option<Derived>> = HashMap::new();
-    let mut facts = Vec::with_capacity(tx.input.len());
+    let mut utxos: Vec<Option<&TxOut>> = Vec::with_capacity(tx.input.len());
     for (index, (txin, input)) in tx.input.iter().zip(inputs).enumerate() {
-        let place = Place::Input(index);
         let outpoint = txin.previous_output;
         if !seen.insert(outpoint) {
             out.push(Finding::new(
                 Code::InputDuplicate,
-                place,
+                Place::Input(index),
                 format!("input {index} spends {outpoint}, which an earlier input already spends"),
             ));
         }
-        check_sighash_types(index, input, out);
+        check_sighash_types(taproot, index, input, out);
+        utxos.push(utxo(policy, taproot, index, outpoint, input, out));
+    }
+    let all_utxos: Option<Vec<&TxOut>> = utxos.iter().copied().collect();
+    let prevouts = all_utxos.as_deref().map(Prevouts::All);
 
-        let utxo = utxo(policy, index, outpoint, input, out);
+    // Pass 2: ownership, scripts and signatures.
+    let mut cache = SighashCache::new(tx);
+    let mut derived: HashMap<(u32, u32), Option<Derived>> = HashMap::new();
+    let mut facts = Vec::with_capacity(tx.input.len());
+    for (index, (input, utxo)) in inputs.iter().zip(&utxos).enumerate() {
         let amount = utxo.map(|u| u.value);
-        let owned = utxo.and_then(|u| {
-            let (branch, at) = owned_at(wallet, index, input, u, &mut derived, out)?;
-            Some((branch, at, u))
-        });
-        let owned_at = owned.as_ref().map(|(b, i, _)| (*b, *i));
-        if let Some((branch, at, utxo)) = owned {
-            if let Some(Some(d)) = derived.get(&(branch, at)) {
+        let owned_at = utxo.and_then(|u| owned_at(wallet, index, input, u, &mut derived, out));
+        if let (Some(key), Some(utxo)) = (owned_at, utxo) {
+            if let Some(Some(d)) = derived.get(&key) {
                 check_scripts(index, input, d, out);
-                check_signatures(wallet.kind(), index, input, d, utxo, &mut cache, secp, out);
+                let sigs =
+                    Signing { index, input, derived: d, utxo, prevouts: prevouts.as_ref(), secp };
+                sigs.check(wallet.kind(), &mut cache, out);
             }
         }
         facts.push(InputFacts { amount, owned_at });
@@ -70,21 +76,36 @@ pub(crate) fn check(
     facts
 }
 
-/// The sighash type must be absent or ALL, in the field and on every signature.
-fn check_sighash_types(index: usize, input: &Input, out: &mut Vec<Finding>) {
+/// The sighash type must be absent or ALL (taproot: DEFAULT or ALL), in the field and on
+/// every signature.
+fn check_sighash_types(taproot: bool, index: usize, input: &Input, out: &mut Vec<Finding>) {
     let field = input.sighash_type.map(|t| t.to_u32());
-    let field_bad = field.is_some_and(|t| t != EcdsaSighashType::All.to_u32());
-    let sig_bad = input.partial_sigs.values().find(|s| s.sighash_type != EcdsaSighashType::All);
-    let message = match (field_bad, sig_bad) {
-        (true, _) => format!(
-            "input {index} asks for sighash type {:#x}; only ALL (0x1) is accepted, so no signature can be reused for another transaction",
-            field.unwrap_or_default()
-        ),
-        (false, Some(sig)) => format!(
+    let field_ok = |t: u32| {
+        t == EcdsaSighashType::All.to_u32() || (taproot && t == TapSighashType::Default as u32)
+    };
+    let tap_ok = |t: TapSighashType| matches!(t, TapSighashType::Default | TapSighashType::All);
+    let message = if let Some(t) = field.filter(|t| !field_ok(*t)) {
+        let allowed = if taproot { "DEFAULT (0x0) or ALL (0x1)" } else { "ALL (0x1)" };
+        format!(
+            "input {index} asks for sighash type {t:#x}; only {allowed} is accepted, so no signature can be reused for another transaction"
+        )
+    } else if let Some(sig) =
+        input.partial_sigs.values().find(|s| s.sighash_type != EcdsaSighashType::All)
+    {
+        format!(
             "input {index} carries a signature with sighash type {}; only ALL is accepted",
             sig.sighash_type
-        ),
-        (false, None) => return,
+        )
+    } else if let Some(ty) = input
+        .tap_key_sig
+        .iter()
+        .chain(input.tap_script_sigs.values())
+        .map(|s| s.sighash_type)
+        .find(|t| !tap_ok(*t))
+    {
+        format!("input {index} carries a taproot signature with sighash type {ty}; only DEFAULT or ALL is accepted")
+    } else {
+        return;
     };
     out.push(Finding::new(Code::InputSighashNotAllowed, Place::Input(index), message));
 }
@@ -93,6 +114,7 @@ fn check_sighash_types(index: usize, input: &Input, out: &mut Vec<Finding>) {
 /// (after hashing it), otherwise `witness_utxo`.
 fn utxo<'a>(
     policy: &Policy,
+    taproot: bool,
     index: usize,
     outpoint: OutPoint,
     input: &'a Input,
@@ -108,7 +130,7 @@ fn utxo<'a>(
             ));
             return None;
         };
-        if policy.limits().require_prev_tx {
+        if policy.limits().require_prev_tx && !taproot {
             out.push(Finding::new(
                 Code::InputMissingPrevTx,
                 place,
@@ -172,7 +194,12 @@ fn owned_at(
     out: &mut Vec<Finding>,
 ) -> Option<(u32, u32)> {
     let place = Place::Input(index);
-    let (branch, at) = match wallet.locate(input.bip32_derivation.values()) {
+    let location = if wallet.kind() == ScriptKind::Tr {
+        wallet.locate(input.tap_key_origins.values().map(|(_, source)| source))
+    } else {
+        wallet.locate(input.bip32_derivation.values())
+    };
+    let (branch, at) = match location {
         Location::At { branch, index } => (branch, index),
         Location::Unclaimed => {
             out.push(Finding::new(
@@ -212,8 +239,10 @@ fn owned_at(
     Some((branch, at))
 }
 
-/// Witness and redeem scripts in the PSBT must equal the derived ones.
+/// Witness and redeem scripts, and taproot internal key, merkle root and leaf scripts, in
+/// the PSBT must equal the derived ones; any of them where nothing derives is a mismatch.
 fn check_scripts(index: usize, input: &Input, derived: &Derived, out: &mut Vec<Finding>) {
+    let tap = derived.taproot.as_ref();
     let mut wrong = Vec::new();
     if input.witness_script.is_some() && input.witness_script != derived.witness_script {
         wrong.push("witness script");
@@ -221,80 +250,150 @@ fn check_scripts(index: usize, input: &Input, derived: &Derived, out: &mut Vec<F
     if input.redeem_script.is_some() && input.redeem_script != derived.redeem_script {
         wrong.push("redeem script");
     }
+    if input.tap_internal_key.is_some() && input.tap_internal_key != tap.map(|t| t.internal_key) {
+        wrong.push("taproot internal key");
+    }
+    if input.tap_merkle_root.is_some() && input.tap_merkle_root != tap.and_then(|t| t.merkle_root) {
+        wrong.push("taproot merkle root");
+    }
+    let leaf_ok = |cb: &ControlBlock, script: &ScriptBuf, version: &LeafVersion| {
+        tap.is_some_and(|t| {
+            t.leaves
+                .iter()
+                .any(|l| l.control_block == *cb && l.script == *script && l.version == *version)
+        })
+    };
+    if !input.tap_scripts.iter().all(|(cb, (script, version))| leaf_ok(cb, script, version)) {
+        wrong.push("taproot leaf script or control block");
+    }
     if !wrong.is_empty() {
         out.push(Finding::new(
             Code::InputScriptMismatch,
             Place::Input(index),
             format!(
-                "input {index}: the {} in the PSBT differs from the one the wallet derives",
-                wrong.join(" and ")
+                "input {index}: the {} in the PSBT differs from what the wallet derives",
+                wrong.join(", ")
             ),
         ));
     }
 }
 
-/// Every partial signature must be by a key of the input's derived script and verify over
-/// this transaction with its own sighash type.
-#[expect(clippy::too_many_arguments, reason = "one call site; the parts are distinct")]
-fn check_signatures(
-    kind: ScriptKind,
+/// What verifying one input's signatures needs.
+struct Signing<'a> {
     index: usize,
-    input: &Input,
-    derived: &Derived,
-    utxo: &TxOut,
-    cache: &mut SighashCache<&Transaction>,
-    secp: &Secp256k1<VerifyOnly>,
-    out: &mut Vec<Finding>,
-) {
-    let mut problems: Vec<String> = Vec::new();
-    let mut sighashes: HashMap<EcdsaSighashType, Option<Message>> = HashMap::new();
-    for (key, sig) in &input.partial_sigs {
-        if !derived.keys.contains(key) {
-            problems.push(format!("key {key} is not one of the input's keys"));
-            continue;
-        }
-        let message = *sighashes
-            .entry(sig.sighash_type)
-            .or_insert_with(|| sighash(kind, index, derived, utxo, sig.sighash_type, cache));
-        if !message.is_some_and(|m| verifies(secp, &m, sig, key)) {
-            problems.push(format!("the signature by {key} does not verify over this transaction"));
-        }
-    }
-    if !problems.is_empty() {
-        out.push(Finding::new(
-            Code::InputBadPartialSig,
-            Place::Input(index),
-            format!("input {index}: {}", problems.join("; ")),
-        ));
-    }
+    input: &'a Input,
+    derived: &'a Derived,
+    utxo: &'a TxOut,
+    prevouts: Option<&'a Prevouts<'a, &'a TxOut>>,
+    secp: &'a Secp256k1<VerifyOnly>,
 }
 
-fn sighash(
-    kind: ScriptKind,
-    index: usize,
-    derived: &Derived,
-    utxo: &TxOut,
-    ty: EcdsaSighashType,
-    cache: &mut SighashCache<&Transaction>,
-) -> Option<Message> {
-    let digest = match kind {
-        ScriptKind::Wsh | ScriptKind::ShWsh => {
-            let script = derived.witness_script.as_ref()?;
-            cache.p2wsh_signature_hash(index, script, utxo.value, ty).ok()?.to_byte_array()
+impl Signing<'_> {
+    /// Every signature must be by a key of the input's derived script (for a script-path
+    /// signature: of the derived leaf it names) and verify over this transaction with its own
+    /// sighash type.
+    fn check(
+        &self,
+        kind: ScriptKind,
+        cache: &mut SighashCache<&Transaction>,
+        out: &mut Vec<Finding>,
+    ) {
+        let index = self.index;
+        let mut problems: Vec<String> = Vec::new();
+        let mut ecdsa_hashes: HashMap<EcdsaSighashType, Option<Message>> = HashMap::new();
+        for (key, sig) in &self.input.partial_sigs {
+            if !self.derived.keys.contains(key) {
+                problems.push(format!("key {key} is not one of the input's keys"));
+                continue;
+            }
+            let message = *ecdsa_hashes
+                .entry(sig.sighash_type)
+                .or_insert_with(|| self.ecdsa_sighash(kind, sig.sighash_type, cache));
+            let valid = message
+                .is_some_and(|m| self.secp.verify_ecdsa(&m, &sig.signature, &key.inner).is_ok());
+            if !valid {
+                problems
+                    .push(format!("the signature by {key} does not verify over this transaction"));
+            }
         }
-        ScriptKind::Sh => {
-            let script = derived.redeem_script.as_ref()?;
-            cache.legacy_signature_hash(index, script, ty.to_u32()).ok()?.to_byte_array()
+        let tap = self.derived.taproot.as_ref();
+        if let Some(sig) = &self.input.tap_key_sig {
+            let valid = tap.zip(self.prevouts).is_some_and(|(t, prevouts)| {
+                cache
+                    .taproot_key_spend_signature_hash(index, prevouts, sig.sighash_type)
+                    .ok()
+                    .map(|h| Message::from_digest(h.to_byte_array()))
+                    .is_some_and(|m| {
+                        self.secp.verify_schnorr(&sig.signature, &m, &t.output_key).is_ok()
+                    })
+            });
+            if !valid {
+                problems.push(if tap.is_none() {
+                    "a taproot key-path signature on an input that is not taproot".to_owned()
+                } else if self.prevouts.is_none() {
+                    "the key-path signature cannot be verified: an input lacks UTXO data".to_owned()
+                } else {
+                    "the key-path signature does not verify for the output key over this transaction".to_owned()
+                });
+            }
         }
-    };
-    Some(Message::from_digest(digest))
-}
+        for ((key, leaf_hash), sig) in &self.input.tap_script_sigs {
+            let Some(leaf) = tap.and_then(|t| t.leaves.iter().find(|l| l.hash == *leaf_hash))
+            else {
+                problems.push(format!("the signature by {key} is for leaf {leaf_hash}, which is not a leaf of the wallet's tree"));
+                continue;
+            };
+            if !leaf.keys.contains(key) {
+                problems.push(format!("key {key} is not a key of leaf {leaf_hash}"));
+                continue;
+            }
+            let valid = self.prevouts.is_some_and(|prevouts| {
+                cache
+                    .taproot_script_spend_signature_hash(
+                        index,
+                        prevouts,
+                        *leaf_hash,
+                        sig.sighash_type,
+                    )
+                    .ok()
+                    .map(|h| Message::from_digest(h.to_byte_array()))
+                    .is_some_and(|m| self.secp.verify_schnorr(&sig.signature, &m, key).is_ok())
+            });
+            if !valid {
+                problems.push(format!(
+                    "the script-path signature by {key} does not verify over this transaction"
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            out.push(Finding::new(
+                Code::InputBadPartialSig,
+                Place::Input(index),
+                format!("input {index}: {}", problems.join("; ")),
+            ));
+        }
+    }
 
-fn verifies(
-    secp: &Secp256k1<VerifyOnly>,
-    message: &Message,
-    sig: &ecdsa::Signature,
-    key: &PublicKey,
-) -> bool {
-    secp.verify_ecdsa(message, &sig.signature, &key.inner).is_ok()
+    fn ecdsa_sighash(
+        &self,
+        kind: ScriptKind,
+        ty: EcdsaSighashType,
+        cache: &mut SighashCache<&Transaction>,
+    ) -> Option<Message> {
+        let digest = match kind {
+            ScriptKind::Wsh | ScriptKind::ShWsh => {
+                let script = self.derived.witness_script.as_ref()?;
+                cache
+                    .p2wsh_signature_hash(self.index, script, self.utxo.value, ty)
+                    .ok()?
+                    .to_byte_array()
+            }
+            ScriptKind::Sh => {
+                let script = self.derived.redeem_script.as_ref()?;
+                cache.legacy_signature_hash(self.index, script, ty.to_u32()).ok()?.to_byte_array()
+            }
+            ScriptKind::Tr => return None,
+        };
+        Some(Message::from_digest(digest))
+    }
 }

@@ -12,7 +12,7 @@ use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
 use crate::intent::Intent;
 use crate::policy::Policy;
 use crate::report::{Code, Finding, OutputSummary, Place, Role};
-use crate::wallet::Location;
+use crate::wallet::{Derived, Location, ScriptKind};
 
 /// Checks every output and payment; returns the outputs as the report shows them.
 pub(crate) fn check(
@@ -71,7 +71,12 @@ pub(crate) fn check(
         }
 
         // 2. Change, by derivation at the (branch, index) its key origins name.
-        match wallet.locate(output.bip32_derivation.values()) {
+        let location = if wallet.kind() == ScriptKind::Tr {
+            wallet.locate(output.tap_key_origins.values().map(|(_, source)| source))
+        } else {
+            wallet.locate(output.bip32_derivation.values())
+        };
+        match location {
             Location::Unclaimed => {}
             Location::Inconsistent => {
                 out.push(Finding::new(
@@ -84,13 +89,8 @@ pub(crate) fn check(
             }
             Location::At { branch, index: at } => {
                 let derived = wallet.derive(branch, at);
-                let same = derived.as_ref().is_some_and(|d| {
-                    d.script_pubkey == txout.script_pubkey
-                        && (output.witness_script.is_none()
-                            || output.witness_script == d.witness_script)
-                        && (output.redeem_script.is_none()
-                            || output.redeem_script == d.redeem_script)
-                });
+                let same =
+                    derived.as_ref().is_some_and(|d| derives(output, d, &txout.script_pubkey));
                 if !same {
                     out.push(Finding::new(
                         Code::ChangeDerivationMismatch,
@@ -174,4 +174,17 @@ pub(crate) fn check(
         ));
     }
     summaries
+}
+
+/// Whether an output is the derived one: its script, and every script or taproot datum its
+/// PSBT map carries.
+fn derives(output: &Output, d: &Derived, script: &ScriptBuf) -> bool {
+    let tap = d.taproot.as_ref();
+    d.script_pubkey == *script
+        && (output.witness_script.is_none() || output.witness_script == d.witness_script)
+        && (output.redeem_script.is_none() || output.redeem_script == d.redeem_script)
+        && (output.tap_internal_key.is_none()
+            || output.tap_internal_key == tap.map(|t| t.internal_key))
+        && (output.tap_tree.is_none()
+            || output.tap_tree.as_ref() == tap.and_then(|t| t.tap_tree.as_ref()))
 }
