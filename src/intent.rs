@@ -97,6 +97,17 @@ impl Payment {
     }
 }
 
+/// A payment for [`Intent::new`]: what an approver types, before any rule is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentDraft {
+    /// The destination address, as text; it must be an address of the intent's network.
+    pub address: String,
+    /// The amount; it must be more than zero and at most 21,000,000 BTC.
+    pub amount: Amount,
+    /// An optional note for the people who approve and sign.
+    pub memo: Option<String>,
+}
+
 /// One approval as written: a name and a signature, neither checked yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
@@ -161,6 +172,46 @@ impl Intent {
         let text = core::str::from_utf8(bytes)
             .map_err(|e| IntentError::Json { message: format!("the file is not UTF-8 ({e})") })?;
         Intent::from_json(text)
+    }
+
+    /// Builds a new intent, without approvals, from its fields.
+    ///
+    /// The fields go through exactly the validation that parsing a file does (SPEC 1.2):
+    /// an id of 1 to 128 characters of `[A-Za-z0-9._:-]`, at least one payment, addresses of
+    /// `network`, amounts above zero and at most 21,000,000 BTC, and `expires_at` after
+    /// `created_at`. Whether the intent fits a policy is checked elsewhere.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`IntentError::Field`] naming the field at fault, as parsing would.
+    pub fn new(
+        id: &str,
+        wallet: &str,
+        network: Network,
+        payments: Vec<PaymentDraft>,
+        max_fee: Option<Amount>,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Intent, IntentError> {
+        let file = IntentFile {
+            version: 1,
+            id: id.to_owned(),
+            wallet: wallet.to_owned(),
+            network: network_name(network).to_owned(),
+            payments: payments
+                .into_iter()
+                .map(|p| PaymentFile {
+                    address: p.address,
+                    amount_sat: p.amount.to_sat(),
+                    memo: p.memo,
+                })
+                .collect(),
+            max_fee_sat: max_fee.map(Amount::to_sat),
+            created_at: created_at.to_string(),
+            expires_at: expires_at.to_string(),
+            approvals: None,
+        };
+        Intent::try_from(file)
     }
 
     /// Parses an intent from JSON text.
@@ -241,10 +292,24 @@ impl Intent {
         signature.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// Adds an approval, replacing any earlier approval by the same name.
+    /// Adds an approval, or replaces the earlier approval by the same name where it stood;
+    /// an intent never ends up with two approvals by one name.
     pub fn set_approval(&mut self, approver: &str, signature_hex: String) {
-        self.approvals.retain(|a| a.approver != approver);
-        self.approvals.push(Approval { approver: approver.to_owned(), signature: signature_hex });
+        let approval = Approval { approver: approver.to_owned(), signature: signature_hex };
+        match self.approvals.iter().position(|a| a.approver == approver) {
+            Some(first) => {
+                let mut n = 0usize;
+                self.approvals.retain(|a| {
+                    let keep = a.approver != approver || n == first;
+                    n = n.saturating_add(1);
+                    keep
+                });
+                if let Some(slot) = self.approvals.get_mut(first) {
+                    *slot = approval;
+                }
+            }
+            None => self.approvals.push(approval),
+        }
     }
 
     /// Serialises the intent, approvals included, as pretty JSON.
@@ -436,6 +501,107 @@ mod tests {
                 other => panic!("{from} -> {to}: {other:?}"),
             }
         }
+    }
+
+    fn draft(address: &str, sat: u64, memo: Option<&str>) -> PaymentDraft {
+        PaymentDraft {
+            address: address.to_owned(),
+            amount: Amount::from_sat(sat),
+            memo: memo.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn new_builds_exactly_what_parsing_the_spec_vector_gives() {
+        let parsed = Intent::from_json(SPEC_INTENT).unwrap();
+        let p = &parsed.payments()[0];
+        let built = Intent::new(
+            parsed.id(),
+            parsed.wallet(),
+            parsed.network(),
+            vec![draft(&p.address().to_string(), p.amount().to_sat(), p.memo())],
+            parsed.max_fee(),
+            parsed.created_at(),
+            parsed.expires_at(),
+        )
+        .unwrap();
+        assert_eq!(built.message(), parsed.message());
+        assert_eq!(built.digest_hex(), parsed.digest_hex());
+        assert!(built.approvals().is_empty());
+        // Without a fee cap or memo, the fields are absent rather than null.
+        let bare = Intent::new(
+            "x",
+            "w",
+            Network::Regtest,
+            vec![draft("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", 1, None)],
+            None,
+            parsed.created_at(),
+            parsed.expires_at(),
+        )
+        .unwrap();
+        let text = core::str::from_utf8(bare.message()).unwrap();
+        assert!(!text.contains("memo") && !text.contains("max_fee_sat"), "{text}");
+        assert_eq!(Intent::from_json(&bare.to_json_pretty()).unwrap(), bare);
+    }
+
+    #[test]
+    fn new_refuses_what_parsing_refuses() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let (created, expires) = (t("2024-05-31T01:00:00Z"), t("2024-05-31T13:00:00Z"));
+        let good = || vec![draft("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", 1, None)];
+        let field_of = |r: Result<Intent, IntentError>| match r {
+            Err(IntentError::Field { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let new = |id: &str, payments, created, expires| {
+            Intent::new(id, "treasury", Network::Bitcoin, payments, None, created, expires)
+        };
+        assert_eq!(field_of(new("a b", good(), created, expires)), "id");
+        assert_eq!(field_of(new("x", vec![], created, expires)), "payments");
+        assert_eq!(
+            field_of(new(
+                "x",
+                vec![draft("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", 1, None)],
+                created,
+                expires
+            )),
+            "payments[0].address"
+        );
+        assert_eq!(
+            field_of(new(
+                "x",
+                vec![draft("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", 0, None)],
+                created,
+                expires
+            )),
+            "payments[0].amount_sat"
+        );
+        assert_eq!(field_of(new("x", good(), expires, created)), "expires_at");
+        assert_eq!(field_of(new("x", good(), created, created)), "expires_at");
+        // A time past year 9999 has no RFC 3339 form.
+        assert_eq!(
+            field_of(new("x", good(), created, Timestamp::from_unix(i64::MAX))),
+            "expires_at"
+        );
+    }
+
+    #[test]
+    fn set_approval_replaces_in_place_and_never_duplicates() {
+        let mut intent = Intent::from_json(SPEC_INTENT).unwrap();
+        intent.set_approval("bob", "b1".to_owned());
+        intent.set_approval("alice", "a2".to_owned());
+        intent.set_approval("bob", "b2".to_owned());
+        let got: Vec<(&str, &str)> =
+            intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
+        assert_eq!(got, [("alice", "a2"), ("bob", "b2")]);
+        // Two approvals by one name in a file collapse into one.
+        intent
+            .approvals
+            .push(Approval { approver: "alice".to_owned(), signature: "a3".to_owned() });
+        intent.set_approval("alice", "a4".to_owned());
+        let got: Vec<(&str, &str)> =
+            intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
+        assert_eq!(got, [("alice", "a4"), ("bob", "b2")]);
     }
 
     #[test]

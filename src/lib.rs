@@ -55,9 +55,14 @@
     clippy::todo
 )]
 
+pub mod amount;
+pub mod ceremony;
 mod checks;
+pub mod describe;
+pub mod duration;
 pub mod error;
 pub mod intent;
+pub mod keyfile;
 pub mod ledger;
 pub mod policy;
 pub mod report;
@@ -74,6 +79,7 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Largest signing request accepted, in bytes (SPEC 1.3); larger ones are refused unread.
 pub const MAX_REQUEST_BYTES: usize = 100 * 1024 * 1024;
 
+pub use checks::{approval_status, ApprovalStatus};
 pub use checks::{verify, CLOCK_SKEW_S};
 pub use error::{Error, IntentError, LedgerError, PolicyError, RequestError};
 pub use intent::Intent;

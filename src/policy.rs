@@ -234,6 +234,12 @@ fn valid_name(name: &str) -> bool {
         && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'))
 }
 
+/// Whether `name` may name an approver: 1 to 64 characters, none of them a control
+/// character.
+pub(crate) fn valid_approver_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control)
+}
+
 /// Parses 64 lowercase hex characters as a strong Ed25519 public key.
 pub(crate) fn parse_ed25519_key(hex: &str) -> Result<VerifyingKey, String> {
     let bytes = parse_lower_hex::<32>(hex)
@@ -285,10 +291,7 @@ impl TryFrom<PolicyFile> for Policy {
         let mut approvers: Vec<Approver> = Vec::with_capacity(file.approvals.approvers.len());
         for (i, a) in file.approvals.approvers.into_iter().enumerate() {
             let here = format!("approvals.approvers[{i}]");
-            if a.name.is_empty()
-                || a.name.chars().count() > 64
-                || a.name.chars().any(char::is_control)
-            {
+            if !valid_approver_name(&a.name) {
                 return Err(field(
                     &format!("{here}.name"),
                     "must be 1 to 64 characters without control characters",

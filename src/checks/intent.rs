@@ -1,10 +1,10 @@
 //! Checks of SPEC 2.1: the intent against the policy and the clock.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
-use miniscript::bitcoin::Amount;
+use miniscript::bitcoin::{Amount, ScriptBuf};
 
-use crate::intent::Intent;
+use crate::intent::{Approval, Intent};
 use crate::policy::{network_name, Policy};
 use crate::report::{Code, Finding, Place};
 use crate::time::Timestamp;
@@ -87,9 +87,9 @@ pub(crate) fn check(
     }
 
     if let Some(allowed) = &policy.limits().allowed_destinations {
+        let allowed: HashSet<&ScriptBuf> = allowed.iter().map(|a| a.script()).collect();
         for (i, payment) in intent.payments().iter().enumerate() {
-            let script = payment.script_pubkey();
-            if !allowed.iter().any(|a| *a.script() == script) {
+            if !allowed.contains(&payment.script_pubkey()) {
                 out.push(Finding::new(
                     Code::IntentDestinationNotAllowed,
                     Place::Payment(i),
@@ -122,32 +122,57 @@ pub(crate) fn check(
     approved
 }
 
+/// What one approval of an intent is worth under a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalStatus {
+    /// It names an approver of the policy, and the signature verifies with their key.
+    Valid,
+    /// It names an approver of the policy, but the signature does not verify with their key
+    /// (`INTENT_BAD_SIGNATURE`): the intent was changed after it was signed, or the signature
+    /// is not theirs.
+    BadSignature,
+    /// It names nobody in the policy (`INTENT_UNKNOWN_APPROVER`); it does not count.
+    UnknownApprover,
+}
+
+/// Verifies one approval of `intent` with the key `policy` gives its approver
+/// (`verify_strict` over [`Intent::message`]). The one place approvals are verified:
+/// [`verify`](crate::verify) counts the quorum with it.
+pub fn approval_status(policy: &Policy, intent: &Intent, approval: &Approval) -> ApprovalStatus {
+    let Some(approver) = policy.approver(approval.approver()) else {
+        return ApprovalStatus::UnknownApprover;
+    };
+    let verified = approval
+        .signature()
+        .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
+    if verified {
+        ApprovalStatus::Valid
+    } else {
+        ApprovalStatus::BadSignature
+    }
+}
+
 /// Verifies every approval; returns the distinct approvers whose signatures verify.
 fn check_approvals(policy: &Policy, intent: &Intent, out: &mut Vec<Finding>) -> Vec<String> {
     let mut valid: BTreeSet<&str> = BTreeSet::new();
     for (i, approval) in intent.approvals().iter().enumerate() {
-        let Some(approver) = policy.approver(approval.approver()) else {
-            out.push(Finding::new(
+        match approval_status(policy, intent, approval) {
+            ApprovalStatus::Valid => {
+                valid.insert(approval.approver());
+            }
+            ApprovalStatus::UnknownApprover => out.push(Finding::new(
                 Code::IntentUnknownApprover,
                 Place::Approval(i),
                 format!("approval {i} is by {:?}, who is not an approver of this policy; it does not count", approval.approver()),
-            ));
-            continue;
-        };
-        let verified = approval
-            .signature()
-            .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
-        if verified {
-            valid.insert(approver.name());
-        } else {
-            out.push(Finding::new(
+            )),
+            ApprovalStatus::BadSignature => out.push(Finding::new(
                 Code::IntentBadSignature,
                 Place::Approval(i),
                 format!(
                     "the signature of approval {i} by {:?} does not verify: the intent was changed after it was signed, or the signature is not theirs",
                     approval.approver()
                 ),
-            ));
+            )),
         }
     }
     policy

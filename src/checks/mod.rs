@@ -18,7 +18,8 @@ use crate::report::{Code, Finding, InputSummary, IntentSummary, Place, Report, S
 use crate::request::Request;
 use crate::time::Timestamp;
 
-pub use self::intent::CLOCK_SKEW_S;
+pub(crate) use self::intent::check as check_intent;
+pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
 
 /// Verifies that `request` does exactly what `intent` approved under `policy`, at `now`.
 ///
