@@ -65,6 +65,7 @@ pub mod intent;
 pub mod keyfile;
 pub mod ledger;
 pub mod policy;
+pub mod psbt;
 pub mod report;
 pub mod request;
 pub mod text;

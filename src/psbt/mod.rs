@@ -1,0 +1,186 @@
+//! Stage 1 of 4, parsing: the strict PSBT reader, the first code that touches the bytes of
+//! a signing request.
+//!
+//! Trusts: nothing. [`parse`] reads PSBT version 0 (BIP-174) and version 2 (BIP-370) and
+//! refuses every PSBT that BIP-174, BIP-370, BIP-371 or BIP-373 call invalid, with a
+//! [`PsbtParseError`] that says where and why. It never panics, reads every length against the
+//! bytes that remain before using it, and never preallocates from a length prefix.
+//!
+//! `bitcoin` 0.32's own `Psbt::deserialize` reads only version 0 and accepts PSBTs that the
+//! BIPs and Bitcoin Core refuse (invalid MuSig2, taproot, BIP-370 fields, a previous
+//! transaction that does not match its outpoint, bytes after the last map). Here, every rule
+//! is checked on the raw maps first; only then does `bitcoin` decode the fields into its
+//! model. A version 2 PSBT is given as the version 0 PSBT of the same transaction. What is
+//! checked and why is `docs/psbt-parsing.md`.
+//!
+//! ```
+//! use intentguard::psbt::{self, Location};
+//!
+//! // A version 2 PSBT whose global map ends before its separator.
+//! let err = psbt::parse(b"psbt\xff\x01\xfb\x04\x02\x00\x00\x00").unwrap_err();
+//! assert_eq!(err.location(), Location::Global);
+//! assert_eq!(err.to_string(), "global map: the input ends inside the map, before its 0x00 separator");
+//! ```
+//!
+//! Specifications: [BIP-174](https://github.com/bitcoin/bips/blob/master/bip-0174.mediawiki),
+//! [BIP-370](https://github.com/bitcoin/bips/blob/master/bip-0370.mediawiki),
+//! [BIP-371](https://github.com/bitcoin/bips/blob/master/bip-0371.mediawiki),
+//! [BIP-373](https://github.com/bitcoin/bips/blob/master/bip-0373.mediawiki).
+
+mod error;
+mod fields;
+mod keys;
+mod maps;
+mod reader;
+mod tx;
+mod v2;
+
+#[cfg(test)]
+mod tests;
+
+use miniscript::bitcoin::Psbt;
+
+pub use self::error::{Location, PsbtParseError};
+use self::reader::Reader;
+use crate::MAX_REQUEST_BYTES;
+
+/// The magic bytes every PSBT starts with.
+const MAGIC: &[u8] = b"psbt\xff";
+
+/// A PSBT that passed every rule of BIP-174, BIP-370, BIP-371 and BIP-373, as a version 0
+/// view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedPsbt {
+    /// 0 or 2, as the PSBT declares.
+    pub version: u32,
+    /// The PSBT in `bitcoin`'s model, always as version 0 (`psbt.version` is 0).
+    ///
+    /// For version 2, `unsigned_tx` is the transaction BIP-370 constructs: the transaction
+    /// version from `PSBT_GLOBAL_TX_VERSION`; per input the previous txid, output index and
+    /// sequence (0xffffffff when absent); per output the amount and script; the locktime as
+    /// BIP-370 determines it. Every other field of every map is carried over (unknown and
+    /// proprietary ones included); the version 2 fields themselves are not in this view.
+    pub psbt: Psbt,
+    /// `false` only for a version 2 PSBT whose locktime BIP-370 cannot determine (inputs
+    /// require incompatible lock types); `psbt.unsigned_tx.lock_time` is then 0 and
+    /// meaningless.
+    pub locktime_determined: bool,
+}
+
+/// Parses one binary PSBT, version 0 or 2, and nothing after it.
+///
+/// # Errors
+///
+/// Returns [`PsbtParseError`] for any input that is not exactly one valid PSBT: bytes
+/// larger than [`MAX_REQUEST_BYTES`], a wrong magic, a map cut short or with a key twice, a
+/// known field whose key or value breaks its BIP, a field of the other version, a required
+/// field missing, a previous transaction that does not match its outpoint, fewer maps than
+/// the transaction has inputs and outputs, or bytes after the last output map.
+///
+/// # Security
+///
+/// The input is untrusted. Memory use is bounded by a small multiple of its size plus
+/// `bitcoin`'s model of the result; no length prefix is trusted for an allocation.
+pub fn parse(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError> {
+    if bytes.len() > MAX_REQUEST_BYTES {
+        return Err(PsbtParseError::new(
+            Location::Header,
+            None,
+            format!("the PSBT is {} bytes; the limit is {MAX_REQUEST_BYTES}", bytes.len()),
+        ));
+    }
+    let mut r = Reader::new(bytes);
+    match r.take(5) {
+        Ok(MAGIC) => {}
+        _ => {
+            return Err(PsbtParseError::new(
+                Location::Header,
+                None,
+                "the bytes do not start with the PSBT magic 70 73 62 74 ff (\"psbt\\xff\")"
+                    .to_owned(),
+            ))
+        }
+    }
+
+    let global = maps::global(&mut r)?;
+    let version = global.version;
+
+    // Each map takes at least its separator byte, so these loops end when the bytes do,
+    // whatever counts the PSBT declares.
+    let mut inputs = Vec::new();
+    for index in 0..global.input_count {
+        let index = usize::try_from(index).unwrap_or(usize::MAX);
+        if r.is_empty() {
+            return Err(missing_map(Location::Input(index), "inputs", global.input_count));
+        }
+        let outpoint = global.unsigned_tx.as_ref().and_then(|tx| tx.outpoints.get(index).copied());
+        let input = maps::input(&mut r, index, version, outpoint)?;
+        if version == 2 {
+            inputs.push(input);
+        }
+    }
+    let mut outputs = Vec::new();
+    for index in 0..global.output_count {
+        let index = usize::try_from(index).unwrap_or(usize::MAX);
+        if r.is_empty() {
+            return Err(missing_map(Location::Output(index), "outputs", global.output_count));
+        }
+        let output = maps::output(&mut r, index, version)?;
+        if version == 2 {
+            outputs.push(output);
+        }
+    }
+    if !r.is_empty() {
+        let n = r.remaining();
+        return Err(PsbtParseError::new(
+            Location::AfterLastMap,
+            None,
+            if n == 1 {
+                "1 byte follows the last output map".to_owned()
+            } else {
+                format!("{n} bytes follow the last output map")
+            },
+        ));
+    }
+
+    if version == 0 {
+        let psbt = decode(bytes, global.input_count, global.output_count)?;
+        return Ok(ParsedPsbt { version, psbt, locktime_determined: true });
+    }
+    let input_fields: Vec<maps::InputV2> = inputs.iter().map(|(_, fields)| *fields).collect();
+    let locktime = v2::locktime(global.fallback_locktime, &input_fields);
+    drop(input_fields);
+    let tx = v2::unsigned_tx(&global, &inputs, &outputs, locktime);
+    let encoded = v2::v0_encoding(&global, &tx, &inputs, &outputs)?;
+    drop(tx);
+    let psbt = decode(&encoded, global.input_count, global.output_count)?;
+    Ok(ParsedPsbt { version, psbt, locktime_determined: locktime.is_some() })
+}
+
+fn missing_map(at: Location, what: &str, declared: u64) -> PsbtParseError {
+    PsbtParseError::new(
+        at,
+        None,
+        format!("the input ends before this map; the PSBT declares {declared} {what}"),
+    )
+}
+
+/// Decodes a version 0 PSBT that every check of this module accepted, with `bitcoin`.
+fn decode(bytes: &[u8], inputs: u64, outputs: u64) -> Result<Psbt, PsbtParseError> {
+    let psbt = Psbt::deserialize(bytes).map_err(|e| {
+        PsbtParseError::new(Location::Decoder, None, format!("bitcoin 0.32 refused the PSBT: {e}"))
+    })?;
+    let counts = (u64::try_from(psbt.inputs.len()), u64::try_from(psbt.outputs.len()));
+    if counts != (Ok(inputs), Ok(outputs)) {
+        return Err(PsbtParseError::new(
+            Location::Decoder,
+            None,
+            format!(
+                "internal error: bitcoin 0.32 read {} input and {} output maps, not {inputs} and {outputs}",
+                psbt.inputs.len(),
+                psbt.outputs.len()
+            ),
+        ));
+    }
+    Ok(psbt)
+}
