@@ -42,6 +42,7 @@
 //!
 //! Pipeline: bytes → [`Policy`], [`Intent`], [`Request`] (parsing) → [`verify`] (checks) →
 //! [`Report`] (serialises to the SPEC's JSON object).
+#![deny(missing_docs)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -61,6 +62,8 @@ mod checks;
 pub mod describe;
 pub mod duration;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod intent;
 pub mod keyfile;
 pub mod ledger;
@@ -81,7 +84,7 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub const MAX_REQUEST_BYTES: usize = 100 * 1024 * 1024;
 
 pub use checks::{approval_status, ApprovalStatus};
-pub use checks::{verify, CLOCK_SKEW_S};
+pub use checks::{verify, Verifier, CLOCK_SKEW_S};
 pub use error::{Error, IntentError, LedgerError, PolicyError, RequestError};
 pub use intent::Intent;
 pub use ledger::{Ledger, MemoryLedger};

@@ -1,7 +1,7 @@
 //! Stage 1: the signing request. Bytes in, a parsed PSBT out.
 //!
 //! Trusts: nothing. The encoding is detected (raw, hex or base64), the size is capped
-//! before decoding, and bytes after the last output map are refused.
+//! before decoding, and the PSBT is parsed strictly by [`crate::psbt`] (version 0 or 2).
 
 use std::borrow::Cow;
 
@@ -31,7 +31,9 @@ pub enum Encoding {
 /// A signing request: a well-formed PSBT. Nothing in it is trusted yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// The PSBT as version 0: for a version 2 PSBT, with the transaction BIP-370 builds.
     psbt: Psbt,
+    version: u32,
     encoding: Encoding,
 }
 
@@ -69,13 +71,19 @@ impl Request {
                 "expected raw bytes starting with \"psbt\\xff\", or the same as hex or base64",
             ));
         };
-        let psbt = parse_psbt(&raw)?;
-        Ok(Request { psbt, encoding })
+        let (psbt, version) = parse_psbt(&raw)?;
+        Ok(Request { psbt, version, encoding })
     }
 
-    /// Returns the PSBT.
+    /// Returns the PSBT in `bitcoin`'s (version 0) model; for a version 2 request its
+    /// `unsigned_tx` is the transaction BIP-370 constructs.
     pub fn psbt(&self) -> &Psbt {
         &self.psbt
+    }
+
+    /// Returns the PSBT version the request was written in: 0 or 2.
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     /// Returns how the request was encoded.
@@ -98,17 +106,18 @@ fn encoding(problem: &str) -> RequestError {
     RequestError::Encoding { problem: problem.to_owned() }
 }
 
-/// Parses exactly one binary PSBT, refusing trailing bytes.
-fn parse_psbt(bytes: &[u8]) -> Result<Psbt, RequestError> {
-    let mut rest = bytes;
-    let psbt = Psbt::deserialize_from_reader(&mut rest)
+/// Parses exactly one binary PSBT, version 0 or 2, under every rule of BIP-174, 370, 371 and
+/// 373 ([`crate::psbt::parse_for_verification`]: a previous transaction that does not match
+/// its outpoint is a finding of the verifier), and requires a transaction that can be built.
+fn parse_psbt(bytes: &[u8]) -> Result<(Psbt, u32), RequestError> {
+    let parsed = crate::psbt::parse_for_verification(bytes)
         .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
-    if !rest.is_empty() {
+    if !parsed.locktime_determined {
         return Err(RequestError::Psbt {
-            problem: format!("{} bytes follow the last output map", rest.len()),
+            problem: "the inputs of this version 2 PSBT require incompatible lock time types, so no transaction can be built from it (BIP-370)".to_owned(),
         });
     }
-    Ok(psbt)
+    Ok((parsed.psbt, parsed.version))
 }
 
 #[cfg(test)]

@@ -312,6 +312,11 @@ impl Wallet {
         Ok(wallet)
     }
 
+    /// Returns the verification context the wallet derives with; the checks share it.
+    pub(crate) fn secp(&self) -> &Secp256k1<VerifyOnly> {
+        &self.secp
+    }
+
     /// Returns the descriptor as the policy wrote it.
     pub fn descriptor_text(&self) -> &str {
         &self.text

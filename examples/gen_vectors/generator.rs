@@ -1275,7 +1275,138 @@ pub fn all_cases() -> Vec<Case> {
         );
     }
     taproot_cases(&mut add);
+    let v2: Vec<Case> = cases.iter().filter(|c| approved(c)).map(v2_copy).collect();
+    cases.extend(v2);
     cases
+}
+
+fn file<'c>(case: &'c Case, name: &str) -> &'c [u8] {
+    &case.files.iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+fn approved(case: &Case) -> bool {
+    let expected: Value = serde_json::from_slice(file(case, "expected.json")).unwrap();
+    expected["exit_code"] == 0
+}
+
+/// The same case with its request written as a PSBT version 2 (BIP-370): same transaction,
+/// so the same txid, verdict and findings.
+fn v2_copy(case: &Case) -> Case {
+    let text = std::str::from_utf8(file(case, "request.psbt")).unwrap().trim();
+    let psbt = Psbt::from_str(text).unwrap();
+    let v2 = to_v2(&psbt);
+    let mut expected: Value = serde_json::from_slice(file(case, "expected.json")).unwrap();
+    let description =
+        format!("Version 2 copy of {}: {}", case.dir, expected["description"].as_str().unwrap());
+    expected["description"] = json!(description);
+    let mut expected_text = serde_json::to_string_pretty(&expected).unwrap();
+    expected_text.push('\n');
+    let files = case
+        .files
+        .iter()
+        .map(|(name, bytes)| match *name {
+            "request.psbt" => (
+                *name,
+                format!(
+                    "{}\n",
+                    intentguard::bitcoin::base64::Engine::encode(
+                        &intentguard::bitcoin::base64::engine::general_purpose::STANDARD,
+                        &v2
+                    )
+                )
+                .into_bytes(),
+            ),
+            "expected.json" => (*name, expected_text.clone().into_bytes()),
+            "README" => (*name, format!("{description}\n").into_bytes()),
+            _ => (*name, bytes.clone()),
+        })
+        .collect();
+    Case { dir: format!("v2/{}", case.dir), files }
+}
+
+fn compact_size(n: usize) -> Vec<u8> {
+    match n {
+        0..=0xfc => vec![n as u8],
+        0xfd..=0xffff => [vec![0xfd], (n as u16).to_le_bytes().to_vec()].concat(),
+        _ => [vec![0xfe], (n as u32).to_le_bytes().to_vec()].concat(),
+    }
+}
+
+fn read_compact(bytes: &[u8], at: &mut usize) -> usize {
+    let first = bytes[*at];
+    *at += 1;
+    let (len, n) = match first {
+        0xfd => (2, u16::from_le_bytes([bytes[*at], bytes[*at + 1]]) as usize),
+        0xfe => (4, u32::from_le_bytes(bytes[*at..*at + 4].try_into().unwrap()) as usize),
+        0xff => unreachable!("no 8-byte lengths in the vectors"),
+        n => (0, n as usize),
+    };
+    *at += len;
+    n
+}
+
+/// The key-value pairs of the maps of a serialised PSBT: global, then each input and output.
+fn raw_maps(bytes: &[u8]) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+    let mut at = 5; // magic
+    let mut maps = Vec::new();
+    while at < bytes.len() {
+        let mut map = Vec::new();
+        loop {
+            let key_len = read_compact(bytes, &mut at);
+            if key_len == 0 {
+                break;
+            }
+            let key = bytes[at..at + key_len].to_vec();
+            at += key_len;
+            let value_len = read_compact(bytes, &mut at);
+            let value = bytes[at..at + value_len].to_vec();
+            at += value_len;
+            map.push((key, value));
+        }
+        maps.push(map);
+    }
+    maps
+}
+
+fn to_v2(psbt: &Psbt) -> Vec<u8> {
+    let tx = &psbt.unsigned_tx;
+    let maps = raw_maps(&psbt.serialize());
+    let mut global: Vec<(Vec<u8>, Vec<u8>)> =
+        maps[0].iter().filter(|(k, _)| k[0] != 0x00).cloned().collect();
+    global.push((vec![0x02], tx.version.0.to_le_bytes().to_vec()));
+    if tx.lock_time.to_consensus_u32() != 0 {
+        global.push((vec![0x03], tx.lock_time.to_consensus_u32().to_le_bytes().to_vec()));
+    }
+    global.push((vec![0x04], compact_size(tx.input.len())));
+    global.push((vec![0x05], compact_size(tx.output.len())));
+    global.push((vec![0xfb], 2u32.to_le_bytes().to_vec()));
+    let mut out = b"psbt\xff".to_vec();
+    let mut write = |map: &[(Vec<u8>, Vec<u8>)]| {
+        for (k, v) in map {
+            out.extend(compact_size(k.len()));
+            out.extend(k);
+            out.extend(compact_size(v.len()));
+            out.extend(v);
+        }
+        out.push(0);
+    };
+    write(&global);
+    for (n, txin) in tx.input.iter().enumerate() {
+        let mut map = maps[1 + n].clone();
+        map.push((vec![0x0e], txin.previous_output.txid.to_byte_array().to_vec()));
+        map.push((vec![0x0f], txin.previous_output.vout.to_le_bytes().to_vec()));
+        if txin.sequence != Sequence::MAX {
+            map.push((vec![0x10], txin.sequence.0.to_le_bytes().to_vec()));
+        }
+        write(&map);
+    }
+    for (n, txout) in tx.output.iter().enumerate() {
+        let mut map = maps[1 + tx.input.len() + n].clone();
+        map.push((vec![0x03], txout.value.to_sat().to_le_bytes().to_vec()));
+        map.push((vec![0x04], txout.script_pubkey.to_bytes()));
+        write(&map);
+    }
+    out
 }
 
 /// A P2WPKH address of a fixed foreign key on `network`.
@@ -1909,4 +2040,126 @@ pub fn policies() -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+// --- Benchmarks ---------------------------------------------------------------------------
+
+/// A signed request of `n` inputs for the benchmark: (policy, intent, PSBT bytes). Each input
+/// spends its own previous transaction, carried in full, and has one signature by each of
+/// two cosigners. Signing shares one sighash cache, so building stays linear.
+#[cfg_attr(not(test), allow(dead_code, reason = "used by benches/verify.rs only"))]
+pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
+    let per_input = 100_000u64;
+    let total = per_input * n as u64;
+    let fee = 10_000 * n as u64;
+    let pay = total / 2;
+    let change = total - pay - fee;
+    let intent = IntentSpec {
+        max_fee_sat: None,
+        ..IntentSpec::new(vec![(DESTINATION.to_owned(), pay, None)])
+    };
+    let limits = [("max_fee_sat", "2100000000000000"), ("max_fee_rate_sat_vb", "1000000")];
+    let secp = Secp256k1::new();
+    if taproot {
+        let w = TrWallet::new("bench", TrShape::NumsSorted);
+        let inputs: Vec<TrIn> = (0..n)
+            .map(|i| TrIn { wallet: &w, branch: 0, index: i as u32, sat: per_input })
+            .collect();
+        let prevs: Vec<Transaction> = inputs.iter().map(tr_funding).collect();
+        let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
+        let mut psbt = Psbt::from_unsigned_tx(tx.clone()).unwrap();
+        psbt.outputs[1] = w.output_map(1, 0);
+        let prevouts: Vec<TxOut> = prevs.iter().map(|p| p.output[1].clone()).collect();
+        let mut cache = SighashCache::new(&tx);
+        for (n, (i, prev)) in inputs.iter().zip(&prevs).enumerate() {
+            psbt.inputs[n] = Input {
+                witness_utxo: Some(prev.output[1].clone()),
+                non_witness_utxo: Some(prev.clone()),
+                ..w.input_map(0, i.index)
+            };
+            let leaf = &w.leaves()[0];
+            let leaf_hash = TapLeafHash::from_script(
+                &w.leaf_script(leaf, 0, i.index).1,
+                LeafVersion::TapScript,
+            );
+            let sighash = cache
+                .taproot_script_spend_signature_hash(
+                    n,
+                    &Prevouts::All(&prevouts),
+                    leaf_hash,
+                    TapSighashType::Default,
+                )
+                .unwrap();
+            let msg = Message::from_digest(sighash.to_byte_array());
+            for &c in &leaf.cosigners[..2] {
+                let keypair = Keypair::from_secret_key(&secp, &w.secret(c, 0, i.index));
+                let signature = secp.sign_schnorr_no_aux_rand(&msg, &keypair);
+                psbt.inputs[n].tap_script_sigs.insert(
+                    (keypair.x_only_public_key().0, leaf_hash),
+                    taproot::Signature { signature, sighash_type: TapSighashType::Default },
+                );
+            }
+        }
+        (tr_policy(&w, &limits), intent.json(), psbt.serialize())
+    } else {
+        let w = Wallet::new("bench", Kind::Wsh, true, Network::Bitcoin);
+        let inputs: Vec<In> = (0..n).map(|i| input(&w, 0, i as u32, per_input)).collect();
+        let prevs: Vec<Transaction> = inputs.iter().map(funding).collect();
+        let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
+        let mut psbt = Psbt::from_unsigned_tx(tx.clone()).unwrap();
+        psbt.outputs[1] = Output {
+            witness_script: w.witness_script(1, 0),
+            bip32_derivation: w.origins(1, 0),
+            ..Output::default()
+        };
+        let mut cache = SighashCache::new(&tx);
+        for (n, (i, prev)) in inputs.iter().zip(&prevs).enumerate() {
+            let witness_script = w.witness_script(0, i.index).unwrap();
+            let sighash = cache
+                .p2wsh_signature_hash(
+                    n,
+                    &witness_script,
+                    Amount::from_sat(per_input),
+                    EcdsaSighashType::All,
+                )
+                .unwrap();
+            let msg = Message::from_digest(sighash.to_byte_array());
+            psbt.inputs[n] = Input {
+                witness_utxo: Some(prev.output[1].clone()),
+                non_witness_utxo: Some(prev.clone()),
+                witness_script: Some(witness_script),
+                bip32_derivation: w.origins(0, i.index),
+                ..Input::default()
+            };
+            for c in [0, 1] {
+                let sk = w.secret(c, 0, i.index);
+                let signature = secp.sign_ecdsa(&msg, &sk);
+                psbt.inputs[n].partial_sigs.insert(
+                    PublicKey::new(sk.public_key(&secp)),
+                    ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
+                );
+            }
+        }
+        (policy("treasury", &w, &limits), intent.json(), psbt.serialize())
+    }
+}
+
+fn bench_tx(prevs: &[Transaction], pay: u64, change_script: ScriptBuf, change: u64) -> Transaction {
+    Transaction {
+        version: transaction::Version::TWO,
+        lock_time: absolute::LockTime::ZERO,
+        input: prevs
+            .iter()
+            .map(|p| TxIn {
+                previous_output: OutPoint { txid: p.compute_txid(), vout: 1 },
+                script_sig: ScriptBuf::new(),
+                sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+                witness: Witness::new(),
+            })
+            .collect(),
+        output: vec![
+            TxOut { value: Amount::from_sat(pay), script_pubkey: script_of(DESTINATION) },
+            TxOut { value: Amount::from_sat(change), script_pubkey: change_script },
+        ],
+    }
 }

@@ -11,7 +11,9 @@ use miniscript::bitcoin::psbt::Input;
 use miniscript::bitcoin::secp256k1::{Message, Secp256k1, VerifyOnly};
 use miniscript::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
 use miniscript::bitcoin::taproot::{ControlBlock, LeafVersion};
-use miniscript::bitcoin::{Amount, EcdsaSighashType, OutPoint, ScriptBuf, Transaction, TxOut};
+use miniscript::bitcoin::{
+    Amount, EcdsaSighashType, OutPoint, ScriptBuf, Transaction, TxOut, Txid,
+};
 
 use crate::policy::Policy;
 use crate::report::{Code, Finding, Place};
@@ -41,6 +43,8 @@ pub(crate) fn check(
     // commit to every input's UTXO, so these must all be known before any is verified.
     let mut seen: HashSet<OutPoint> = HashSet::with_capacity(tx.input.len());
     let mut utxos: Vec<Option<&TxOut>> = Vec::with_capacity(tx.input.len());
+    // Previous transactions already hashed, by txid: several inputs often spend one.
+    let mut hashed: HashMap<Txid, &Transaction> = HashMap::new();
     for (index, (txin, input)) in tx.input.iter().zip(inputs).enumerate() {
         let outpoint = txin.previous_output;
         if !seen.insert(outpoint) {
@@ -51,7 +55,7 @@ pub(crate) fn check(
             ));
         }
         check_sighash_types(taproot, index, input, out);
-        utxos.push(utxo(policy, taproot, index, outpoint, input, out));
+        utxos.push(utxo(policy, taproot, index, outpoint, input, &mut hashed, out));
     }
     let all_utxos: Option<Vec<&TxOut>> = utxos.iter().copied().collect();
     let prevouts = all_utxos.as_deref().map(Prevouts::All);
@@ -118,6 +122,7 @@ fn utxo<'a>(
     index: usize,
     outpoint: OutPoint,
     input: &'a Input,
+    hashed: &mut HashMap<Txid, &'a Transaction>,
     out: &mut Vec<Finding>,
 ) -> Option<&'a TxOut> {
     let place = Place::Input(index);
@@ -141,7 +146,12 @@ fn utxo<'a>(
         }
         return Some(witness_utxo);
     };
-    let txid = prev_tx.compute_txid();
+    // A copy equal to one already hashed to this txid needs no second hash.
+    let known = hashed.get(&outpoint.txid).is_some_and(|seen| *seen == prev_tx);
+    let txid = if known { outpoint.txid } else { prev_tx.compute_txid() };
+    if txid == outpoint.txid {
+        hashed.insert(txid, prev_tx);
+    }
     if txid != outpoint.txid {
         out.push(Finding::new(
             Code::InputPrevTxMismatch,

@@ -8,7 +8,6 @@ mod intent;
 mod outputs;
 
 use miniscript::bitcoin::psbt::Psbt;
-use miniscript::bitcoin::secp256k1::Secp256k1;
 
 use crate::error::Error;
 use crate::intent::Intent;
@@ -20,6 +19,43 @@ use crate::time::Timestamp;
 
 pub(crate) use self::intent::check as check_intent;
 pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
+
+/// A verifier prepared once from a policy and reused for every request of that wallet.
+///
+/// Building it parses nothing new: the policy already holds its descriptor prepared for
+/// derivation (both branches' extended keys derived once). It is `Send + Sync`, so a backend
+/// can share one across threads; [`Verifier::verify`] takes `&self`.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    policy: Policy,
+}
+
+impl Verifier {
+    /// Prepares a verifier for `policy`'s wallet.
+    pub fn new(policy: Policy) -> Self {
+        Verifier { policy }
+    }
+
+    /// Returns the policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Verifies one request; see [`verify`].
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`].
+    pub fn verify(
+        &self,
+        intent: &Intent,
+        request: &Request,
+        now: Timestamp,
+        ledger: Option<&dyn Ledger>,
+    ) -> Result<Report, Error> {
+        verify(&self.policy, intent, request, now, ledger)
+    }
+}
 
 /// Verifies that `request` does exactly what `intent` approved under `policy`, at `now`.
 ///
@@ -40,11 +76,11 @@ pub fn verify(
 ) -> Result<Report, Error> {
     let psbt = request.psbt();
     let tx = request.unsigned_tx();
-    let secp = Secp256k1::verification_only();
+    let secp = policy.wallet().secp();
     let mut findings = Vec::new();
 
     let approved_by = intent::check(policy, intent, now, &mut findings);
-    let facts = inputs::check(policy, tx, &psbt.inputs, &secp, &mut findings);
+    let facts = inputs::check(policy, tx, &psbt.inputs, secp, &mut findings);
     let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
     let fee = fee::check(policy, intent, tx, &facts, &mut findings);
     unknown_fields(psbt, &mut findings);
@@ -136,5 +172,20 @@ fn unknown_fields(psbt: &Psbt, out: &mut Vec<Finding>) {
                 format!("output {i} has {count} unknown or proprietary fields; intentguard did not check them"),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifier_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Verifier>();
+        shared::<Policy>();
+        shared::<Intent>();
+        shared::<Request>();
+        shared::<Report>();
     }
 }

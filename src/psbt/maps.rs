@@ -301,6 +301,7 @@ pub(super) fn input<'a>(
     index: usize,
     version: u32,
     outpoint: Option<OutPoint>,
+    check_prev_tx: bool,
 ) -> Result<(&'a [u8], InputV2), PsbtParseError> {
     let at = Location::Input(index);
     let map = read_map(r, at)?;
@@ -405,11 +406,12 @@ pub(super) fn input<'a>(
     } else {
         outpoint
     };
-    if let (Some(prev), Some(spent)) = (prev_tx, spent) {
-        if prev.txid != spent.txid {
+    if let (Some(prev), Some(spent), true) = (prev_tx, spent, check_prev_tx) {
+        let txid = prev.txid();
+        if txid != spent.txid {
             return Err(err(IN_NON_WITNESS_UTXO)(format!(
                 "the previous transaction's txid is {} but the input spends {}:{}",
-                prev.txid, spent.txid, spent.vout
+                txid, spent.txid, spent.vout
             )));
         }
         if usize::try_from(spent.vout).map_or(true, |vout| vout >= prev.output_count) {

@@ -82,6 +82,22 @@ pub struct ParsedPsbt {
 /// The input is untrusted. Memory use is bounded by a small multiple of its size plus
 /// `bitcoin`'s model of the result; no length prefix is trusted for an allocation.
 pub fn parse(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError> {
+    parse_with(bytes, true)
+}
+
+/// Parses like [`parse`], except that a previous transaction that does not match its input's
+/// outpoint (another txid, or too few outputs) is left in the result for the verifier, which
+/// reports it as `INPUT_PREV_TX_MISMATCH` (SPEC 5) instead of refusing the whole request.
+/// Previous transactions are not hashed here: the verifier hashes each once.
+///
+/// # Errors
+///
+/// As [`parse`], but for that one rule.
+pub fn parse_for_verification(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError> {
+    parse_with(bytes, false)
+}
+
+fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParseError> {
     if bytes.len() > MAX_REQUEST_BYTES {
         return Err(PsbtParseError::new(
             Location::Header,
@@ -104,6 +120,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError> {
 
     let global = maps::global(&mut r)?;
     let version = global.version;
+    check_counts(&global)?;
 
     // Each map takes at least its separator byte, so these loops end when the bytes do,
     // whatever counts the PSBT declares.
@@ -114,7 +131,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError> {
             return Err(missing_map(Location::Input(index), "inputs", global.input_count));
         }
         let outpoint = global.unsigned_tx.as_ref().and_then(|tx| tx.outpoints.get(index).copied());
-        let input = maps::input(&mut r, index, version, outpoint)?;
+        let input = maps::input(&mut r, index, version, outpoint, check_prev_tx)?;
         if version == 2 {
             inputs.push(input);
         }
@@ -183,4 +200,30 @@ fn decode(bytes: &[u8], inputs: u64, outputs: u64) -> Result<Psbt, PsbtParseErro
         ));
     }
     Ok(psbt)
+}
+
+/// Most inputs a transaction can have and still fit in a block: 1,000,000 bytes of
+/// non-witness data (4,000,000 weight units), 41 bytes at least per input.
+pub const MAX_INPUTS: u64 = 24_390;
+/// Most outputs a transaction can have and still fit in a block: 9 bytes at least each.
+pub const MAX_OUTPUTS: u64 = 111_111;
+
+/// Refuses counts no valid transaction has, before any map is read. This is what bounds the
+/// parser's memory: `bitcoin`'s model costs hundreds of bytes per input and output map, so
+/// counts bounded only by the input size could cost many times the input.
+fn check_counts(global: &maps::Global<'_>) -> Result<(), PsbtParseError> {
+    let too_many = |what: &str, count: u64, max: u64| {
+        PsbtParseError::new(
+            Location::Global,
+            None,
+            format!("the transaction has {count} {what}; no transaction that fits in a block has more than {max}"),
+        )
+    };
+    if global.input_count > MAX_INPUTS {
+        return Err(too_many("inputs", global.input_count, MAX_INPUTS));
+    }
+    if global.output_count > MAX_OUTPUTS {
+        return Err(too_many("outputs", global.output_count, MAX_OUTPUTS));
+    }
+    Ok(())
 }

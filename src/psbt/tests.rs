@@ -402,7 +402,7 @@ fn a_length_prefix_of_2_pow_64_is_refused_without_allocating() {
 }
 
 #[test]
-fn a_huge_input_count_without_maps_ends_at_the_first_missing_map() {
+fn a_huge_input_count_is_refused_before_any_map_is_read() {
     let mut g = vec![
         pair(&[0x02], &2i32.to_le_bytes()),
         pair(&[0x05], &[0]),
@@ -412,11 +412,31 @@ fn a_huge_input_count_without_maps_ends_at_the_first_missing_map() {
     assert_eq!(
         refused(&psbt_bytes(&g, &[], &[])),
         (
-            Location::Input(0),
+            Location::Global,
             None,
-            "the input ends before this map; the PSBT declares 18446744073709551615 inputs".into()
+            "the transaction has 18446744073709551615 inputs; no transaction that fits in a block has more than 24390".into()
         )
     );
+}
+
+#[test]
+fn counts_up_to_what_fits_in_a_block_read_the_maps() {
+    for (count_key, count, location) in [
+        (0x04u8, crate::psbt::MAX_INPUTS, Location::Input(0)),
+        (0x05, crate::psbt::MAX_OUTPUTS, Location::Output(0)),
+    ] {
+        let mut g = vec![pair(&[0x02], &2i32.to_le_bytes()), pair(&[0xfb], &2u32.to_le_bytes())];
+        let compact = |n: u64| compact(usize::try_from(n).unwrap());
+        g.push(pair(&[0x04], &compact(if count_key == 0x04 { count } else { 0 })));
+        g.push(pair(&[0x05], &compact(if count_key == 0x05 { count } else { 0 })));
+        assert_eq!(refused(&psbt_bytes(&g, &[], &[])).0, location);
+        // One more is refused in the global map.
+        g.pop();
+        g.pop();
+        g.push(pair(&[0x04], &compact(if count_key == 0x04 { count + 1 } else { 0 })));
+        g.push(pair(&[0x05], &compact(if count_key == 0x05 { count + 1 } else { 0 })));
+        assert_eq!(refused(&psbt_bytes(&g, &[], &[])).0, Location::Global);
+    }
 }
 
 #[test]
@@ -854,4 +874,19 @@ fn what_only_bitcoin_refuses_is_reported_as_the_decoders() {
     let (at, key_type, problem) = refused(&bytes);
     assert_eq!((at, key_type), (Location::Decoder, None));
     assert!(problem.starts_with("bitcoin 0.32 refused the PSBT: duplicate key"), "{problem}");
+}
+
+#[test]
+fn a_previous_transaction_of_another_txid_is_refused_by_parse_and_left_to_the_verifier() {
+    let mut psbt = fixture();
+    let other = psbt.inputs[0].non_witness_utxo.clone().map(|mut tx| {
+        tx.lock_time = miniscript::bitcoin::absolute::LockTime::from_consensus(7);
+        tx
+    });
+    assert!(other.is_some(), "the fixture carries a previous transaction");
+    psbt.inputs[0].non_witness_utxo = other;
+    let bytes = psbt.serialize();
+    assert_eq!(refused(&bytes).0, Location::Input(0));
+    let lenient = crate::psbt::parse_for_verification(&bytes).expect("left to the verifier");
+    assert_eq!(lenient.psbt, psbt);
 }

@@ -31,9 +31,23 @@ pub(super) struct UnsignedTx {
 
 /// What the parser needs from a previous transaction (`PSBT_IN_NON_WITNESS_UTXO`).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct PrevTx {
-    pub(super) txid: Txid,
+pub(super) struct PrevTx<'a> {
+    version: [u8; 4],
+    /// The non-witness serialisation between version and locktime.
+    body: &'a [u8],
+    locktime: [u8; 4],
     pub(super) output_count: usize,
+}
+
+impl PrevTx<'_> {
+    /// The txid, hashed from the bytes as they are (no re-serialisation).
+    pub(super) fn txid(&self) -> Txid {
+        let mut engine = sha256d::Hash::engine();
+        engine.input(&self.version);
+        engine.input(self.body);
+        engine.input(&self.locktime);
+        Txid::from_raw_hash(sha256d::Hash::from_engine(engine))
+    }
 }
 
 fn read<T>(result: Result<T, ReadError>, what: &str) -> Result<T, String> {
@@ -111,7 +125,7 @@ pub(super) fn unsigned_tx(value: &[u8]) -> Result<UnsignedTx, String> {
 
 /// `PSBT_IN_NON_WITNESS_UTXO`: a network transaction, with or without witness data (BIP-144),
 /// and nothing after it. Returns its txid, hashed over the bytes without allocating.
-pub(super) fn network_tx(value: &[u8]) -> Result<PrevTx, String> {
+pub(super) fn network_tx(value: &[u8]) -> Result<PrevTx<'_>, String> {
     let mut r = Reader::new(value);
     let version = read(r.array::<4>(), "the transaction version")?;
     let body_start = r.rest();
@@ -161,12 +175,7 @@ pub(super) fn network_tx(value: &[u8]) -> Result<PrevTx, String> {
     }
     let locktime = read(r.array::<4>(), "the locktime")?;
     end(&r, "the transaction")?;
-    let mut engine = sha256d::Hash::engine();
-    engine.input(&version);
-    engine.input(body);
-    engine.input(&locktime);
-    let txid = Txid::from_raw_hash(sha256d::Hash::from_engine(engine));
-    Ok(PrevTx { txid, output_count: n_out })
+    Ok(PrevTx { version, body, locktime, output_count: n_out })
 }
 
 /// `PSBT_IN_WITNESS_UTXO`: an amount and a script, and nothing after them.

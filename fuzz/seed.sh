@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fills fuzz/seeds/<target>/ from vectors/ and policies/ (committed). Run after the vectors
+# change. The public conformance vectors are added to the git-ignored fuzz/corpus/ at run
+# time by .ci/run, never committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf fuzz/seeds && mkdir -p fuzz/seeds/{parse_request,parse_psbt,verify_request,parse_policy,parse_intent}
+n=0
+for dir in $(find vectors -name expected.json -printf '%h\n' | sort); do
+  n=$((n + 1))
+  name=$(echo "$dir" | tr '/' '-')
+  cp "$dir/request.psbt" "fuzz/seeds/parse_request/$name.b64"
+  base64 -d "$dir/request.psbt" > "fuzz/seeds/parse_psbt/$name.psbt"
+  cp "fuzz/seeds/parse_psbt/$name.psbt" "fuzz/seeds/verify_request/$name.psbt"
+  cp "$dir/intent.json" "fuzz/seeds/parse_intent/$name.json"
+done
+for f in policies/*.toml vectors/001-*/policy.toml vectors/003-*/policy.toml vectors/005-*/policy.toml vectors/60[1-4]-*/policy.toml; do
+  cp "$f" "fuzz/seeds/parse_policy/$(echo "$f" | tr '/' '-')"
+done
+echo "seeded from $n vectors"

@@ -1,0 +1,40 @@
+//! Replays the committed fuzz seeds and every minimised crash under `fuzz/regressions/`
+//! through the same oracles the fuzz targets run, on stable, in `cargo test`.
+
+use std::path::Path;
+
+type Oracle = fn(&[u8]);
+
+const TARGETS: [(&str, Oracle); 5] = [
+    ("parse_request", intentguard::fuzzing::parse_request),
+    ("parse_psbt", intentguard::fuzzing::parse_psbt),
+    ("parse_policy", intentguard::fuzzing::parse_policy),
+    ("parse_intent", intentguard::fuzzing::parse_intent),
+    ("verify_request", intentguard::fuzzing::verify_request),
+];
+
+#[test]
+fn fuzz_seeds_and_regressions_replay() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let targets: Vec<String> = std::fs::read_dir(root.join("fuzz_targets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap().trim_end_matches(".rs").to_owned())
+        .collect();
+    assert_eq!(targets.len(), TARGETS.len(), "a fuzz target has no oracle here: {targets:?}");
+    let mut replayed = 0;
+    for (target, oracle) in TARGETS {
+        assert!(targets.iter().any(|t| t == target), "no fuzz target {target}");
+        let seeds = root.join("seeds").join(target);
+        assert!(seeds.is_dir(), "missing {}", seeds.display());
+        for dir in [seeds, root.join("regressions").join(target)] {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                oracle(&std::fs::read(&path).unwrap());
+                replayed += 1;
+            }
+        }
+    }
+    assert!(replayed >= 250, "only {replayed} inputs replayed");
+    println!("{replayed} fuzz inputs replayed");
+}
