@@ -7,6 +7,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use intentguard::Timestamp;
 
+mod ceremony;
+
+pub use self::ceremony::{
+    IntentCommand, IntentNew, IntentShow, IntentSign, Keygen, PolicyCheck, PolicyCommand,
+};
+
 /// Stops a tampered Bitcoin multisig signing request before anyone signs it.
 #[derive(Debug, Parser)]
 #[command(name = "intentguard", version, about, arg_required_else_help = true)]
@@ -21,6 +27,14 @@ pub struct Cli {
 pub enum Command {
     /// Check that a signing request (PSBT) does exactly what a signed intent says.
     Verify(Verify),
+    /// Create an approver's Ed25519 key: writes the secret key file, prints the public key.
+    Keygen(Keygen),
+    /// Create, sign and show intents: the payments approvers agree to.
+    #[command(subcommand)]
+    Intent(IntentCommand),
+    /// Check a wallet policy and show what a ceremony compares.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 /// `intentguard verify`.
@@ -142,7 +156,7 @@ mod tests {
             "-",
         ]))
         .unwrap();
-        let Command::Verify(v) = cli.command;
+        let Command::Verify(v) = cli.command else { panic!("not verify") };
         assert_eq!(v.now, Some(Timestamp::from_unix(1_717_160_400)));
         assert_eq!(v.psbt, PathBuf::from("-"));
         assert_eq!(v.format, Format::Text);

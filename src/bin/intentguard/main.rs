@@ -6,8 +6,10 @@
 mod args;
 mod commands;
 mod files;
+mod keys;
 mod ledger;
 mod outcome;
+mod output;
 mod render;
 
 use std::ffi::OsString;
@@ -33,5 +35,8 @@ fn run(raw: Vec<OsString>) -> Outcome {
     };
     match cli.command {
         Command::Verify(verify) => commands::verify::run(&verify),
+        Command::Keygen(keygen) => commands::keygen::run(&keygen),
+        Command::Intent(intent) => commands::intent::run(&intent),
+        Command::Policy(policy) => commands::policy::run(&policy),
     }
 }

@@ -18,16 +18,23 @@ pub enum Outcome {
     Rejected,
     /// Verification could not run, or its result could not be written (exit code 2).
     CouldNotVerify,
-    /// Help or the version was printed (exit code 0).
+    /// Help or the version was printed, or a command other than `verify` did its work
+    /// (exit code 0).
     Done,
+    /// `intent show --policy`: the intent is well-formed, but its quorum is not met or a
+    /// signature does not verify (exit code 1).
+    NotApproved,
+    /// A command other than `verify` could not do its work, or its result could not be
+    /// written; nothing was written to an `--out` file (exit code 2).
+    Failed,
 }
 
 impl From<Outcome> for ExitCode {
     fn from(outcome: Outcome) -> ExitCode {
         ExitCode::from(match outcome {
             Outcome::Approved | Outcome::Done => 0,
-            Outcome::Rejected => 1,
-            Outcome::CouldNotVerify => 2,
+            Outcome::Rejected | Outcome::NotApproved => 1,
+            Outcome::CouldNotVerify | Outcome::Failed => 2,
         })
     }
 }
@@ -125,6 +132,18 @@ impl Failure {
         }
         Outcome::CouldNotVerify
     }
+
+    /// Prints the failure of a command that verifies no request (`keygen`, `intent`,
+    /// `policy`): the message and the advice on standard error. Always returns
+    /// [`Outcome::Failed`].
+    pub fn emit_plain(&self) -> Outcome {
+        let mut text = format!("error: {}\n", display_safe(&self.message));
+        if let Some(advice) = &self.advice {
+            text.push_str(&format!("hint: {}\n", display_safe(advice)));
+        }
+        write_stderr(&text);
+        Outcome::Failed
+    }
 }
 
 /// Writes `text` to standard output and flushes it.
@@ -190,6 +209,8 @@ mod tests {
         assert_eq!(ExitCode::from(Outcome::Done), ExitCode::from(0));
         assert_eq!(ExitCode::from(Outcome::Rejected), ExitCode::from(1));
         assert_eq!(ExitCode::from(Outcome::CouldNotVerify), ExitCode::from(2));
+        assert_eq!(ExitCode::from(Outcome::NotApproved), ExitCode::from(1));
+        assert_eq!(ExitCode::from(Outcome::Failed), ExitCode::from(2));
     }
 
     #[test]

@@ -10,6 +10,9 @@ use intentguard::report::{InputSummary, OutputSummary};
 use intentguard::text::display_safe;
 use intentguard::{Finding, Intent, Place, Report, Role, Severity, Verdict};
 
+pub mod intent;
+pub mod policy;
+
 /// The widest line, in terminal columns.
 const WIDTH: usize = 80;
 /// Width of the label column of the header lines.

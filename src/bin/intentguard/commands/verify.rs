@@ -61,7 +61,8 @@ fn verify(args: &Verify) -> Result<Verified, Failure> {
     Ok(Verified { report, intent, request })
 }
 
-fn system_now() -> Result<Timestamp, Failure> {
+/// Reads the system clock as a [`Timestamp`].
+pub fn system_now() -> Result<Timestamp, Failure> {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .ok()
@@ -73,7 +74,8 @@ fn system_now() -> Result<Timestamp, Failure> {
         })
 }
 
-fn read_policy(path: &Path) -> Result<Policy, Failure> {
+/// Reads and validates the policy file at `path`.
+pub fn read_policy(path: &Path) -> Result<Policy, Failure> {
     let bytes = read_capped(path, false, intentguard::MAX_FILE_BYTES, "policy")?;
     Policy::from_toml_bytes(&bytes)
         .map_err(|e| Failure::library(Some(&describe(path, false)), &e.into()))
