@@ -1999,6 +1999,21 @@ fn taproot_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
             ),
         );
     }
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[1].witness_utxo = None;
+        psbt.inputs[1].non_witness_utxo = None;
+        add(
+            "623-tr-input-missing-utxo",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Taproot input 1 has no UTXO data: its own finding; the signatures, which commit to every UTXO, cannot be checked and add none.",
+                vec![at_input("INPUT_MISSING_UTXO", 1)],
+            ),
+        );
+    }
 }
 
 #[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
