@@ -743,6 +743,13 @@ fn signing_refuses_expired_malformed_and_foreign_intents_and_wrong_keys() {
     dir.write("intent.bad.json", serde_json::to_vec(&tampered).unwrap());
     let out = sign(&dir, "alice", &["--out", "out.json", "intent.bad.json"]);
     assert_refused(&out, "intent field `payments[0].amount_sat`: must be greater than 0");
+    // --out must never replace the key file.
+    let key_before = std::fs::read(dir.join("alice.key")).unwrap();
+    for out in ["alice.key", "./alice.key"] {
+        let refused = sign(&dir, "alice", &["--out", out, "intent.json"]);
+        assert_refused(&refused, "is the key file; writing the intent there would destroy the key");
+    }
+    assert_eq!(std::fs::read(dir.join("alice.key")).unwrap(), key_before);
     let out = sign(&dir, "alice", &["--out", "out.json", "no-such.json"]);
     assert_refused(&out, "cannot read the intent file no-such.json");
 

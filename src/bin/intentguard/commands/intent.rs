@@ -74,6 +74,15 @@ fn sign(args: &IntentSign) -> Result<(), Failure> {
     let policy = args.policy.as_deref().map(read_policy).transpose()?;
     let intent = read_intent(&args.intent)?;
     let key = keys::read(&args.key)?;
+    if let Some(out) = args.out.as_deref() {
+        if same_file(out, &args.key) {
+            return Err(Failure::usage(format!(
+                "--out {} is the key file; writing the intent there would destroy the key",
+                out.display()
+            ))
+            .advise("give --out the intent file, or leave it out to print the intent"));
+        }
+    }
     let signed = sign_intent(&intent, &args.approver, &key, policy.as_ref(), now)
         .map_err(|e| Failure::usage(format!("will not sign: {e}")))?;
     emit(args.out.as_deref(), &json(&signed), "signed intent")?;
@@ -106,6 +115,14 @@ fn sign(args: &IntentSign) -> Result<(), Failure> {
     }
     write_stderr(&note);
     Ok(())
+}
+
+/// Whether `a` and `b` name the same existing file (through links and `..` too).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn show(args: &IntentShow) -> Result<Outcome, Failure> {
