@@ -22,8 +22,14 @@ pub fn needs_escape(c: char) -> bool {
                 | '\u{200F}'
                 | '\u{061C}'
                 | '\u{200B}'..='\u{200D}'
-                | '\u{2060}'
+                | '\u{2060}'..='\u{2064}'
                 | '\u{FEFF}'
+                // Line and paragraph separators start a new line in some terminals; the soft
+                // hyphen and the Mongolian vowel separator are invisible.
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{00AD}'
+                | '\u{180E}'
         )
 }
 
@@ -127,7 +133,9 @@ mod tests {
 
     #[test]
     fn neighbours_of_the_escaped_ranges_pass() {
-        for c in ['\u{2029}', '\u{202f}', '\u{2065}', '\u{206a}', '\u{200a}', '\u{2061}'] {
+        for c in
+            ['\u{2027}', '\u{202f}', '\u{2065}', '\u{206a}', '\u{200a}', '\u{00ac}', '\u{00ae}']
+        {
             assert!(!needs_escape(c), "{c:?}");
         }
     }
@@ -137,5 +145,18 @@ mod tests {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         let safe = display_safe(&all);
         assert!(!safe.chars().any(needs_escape));
+    }
+}
+
+#[cfg(test)]
+mod separator_tests {
+    use super::*;
+
+    #[test]
+    fn line_separators_and_invisible_characters_are_escaped() {
+        assert_eq!(
+            display_safe("a\u{2028}b\u{2029}c\u{00AD}d\u{2061}e\u{180E}f"),
+            "a\\u{2028}b\\u{2029}c\\u{ad}d\\u{2061}e\\u{180e}f"
+        );
     }
 }

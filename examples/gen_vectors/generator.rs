@@ -1326,9 +1326,9 @@ fn v2_copy(case: &Case) -> Case {
 
 fn compact_size(n: usize) -> Vec<u8> {
     match n {
-        0..=0xfc => vec![n as u8],
-        0xfd..=0xffff => [vec![0xfd], (n as u16).to_le_bytes().to_vec()].concat(),
-        _ => [vec![0xfe], (n as u32).to_le_bytes().to_vec()].concat(),
+        0..=0xfc => vec![u8::try_from(n).unwrap()],
+        0xfd..=0xffff => [vec![0xfd], u16::try_from(n).unwrap().to_le_bytes().to_vec()].concat(),
+        _ => [vec![0xfe], u32::try_from(n).unwrap().to_le_bytes().to_vec()].concat(),
     }
 }
 
@@ -2065,8 +2065,8 @@ pub fn policies() -> Vec<(&'static str, String)> {
 #[cfg_attr(not(test), allow(dead_code, reason = "used by benches/verify.rs only"))]
 pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
     let per_input = 100_000u64;
-    let total = per_input * n as u64;
-    let fee = 10_000 * n as u64;
+    let total = per_input * u64::try_from(n).unwrap();
+    let fee = 10_000 * u64::try_from(n).unwrap();
     let pay = total / 2;
     let change = total - pay - fee;
     let intent = IntentSpec {
@@ -2078,7 +2078,12 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
     if taproot {
         let w = TrWallet::new("bench", TrShape::NumsSorted);
         let inputs: Vec<TrIn> = (0..n)
-            .map(|i| TrIn { wallet: &w, branch: 0, index: i as u32, sat: per_input })
+            .map(|i| TrIn {
+                wallet: &w,
+                branch: 0,
+                index: u32::try_from(i).unwrap(),
+                sat: per_input,
+            })
             .collect();
         let prevs: Vec<Transaction> = inputs.iter().map(tr_funding).collect();
         let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
@@ -2118,7 +2123,8 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
         (tr_policy(&w, &limits), intent.json(), psbt.serialize())
     } else {
         let w = Wallet::new("bench", Kind::Wsh, true, Network::Bitcoin);
-        let inputs: Vec<In> = (0..n).map(|i| input(&w, 0, i as u32, per_input)).collect();
+        let inputs: Vec<In> =
+            (0..n).map(|i| input(&w, 0, u32::try_from(i).unwrap(), per_input)).collect();
         let prevs: Vec<Transaction> = inputs.iter().map(funding).collect();
         let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
         let mut psbt = Psbt::from_unsigned_tx(tx.clone()).unwrap();
