@@ -332,7 +332,9 @@ impl Signing<'_> {
         // their keys and leaves are.
         let Some(prevouts) = self.prevouts else {
             if tap.is_none() && self.input.tap_key_sig.is_some() {
-                problems.push("a taproot key-path signature on an input that is not taproot".to_owned());
+                problems.push(
+                    "a taproot key-path signature on an input that is not taproot".to_owned(),
+                );
             }
             for (key, leaf_hash) in self.input.tap_script_sigs.keys() {
                 match tap.and_then(|t| t.leaves.iter().find(|l| l.hash == *leaf_hash)) {
