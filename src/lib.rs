@@ -64,6 +64,7 @@ pub mod duration;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod inspect;
 pub mod intent;
 pub mod keyfile;
 pub mod ledger;

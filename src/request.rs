@@ -47,30 +47,7 @@ impl Request {
     /// [`RequestError::Encoding`] when the bytes are none of the three encodings, and
     /// [`RequestError::Psbt`] when the decoded bytes are not exactly one valid PSBT.
     pub fn from_bytes(bytes: &[u8]) -> Result<Request, RequestError> {
-        if bytes.len() > MAX_REQUEST_BYTES {
-            return Err(RequestError::TooLarge { limit: MAX_REQUEST_BYTES });
-        }
-        let trimmed = bytes.trim_ascii();
-        let (encoding, raw): (Encoding, Cow<'_, [u8]>) = if trimmed.starts_with(MAGIC) {
-            (Encoding::Raw, Cow::Borrowed(trimmed))
-        } else if trimmed.len() >= HEX_MAGIC.len()
-            && trimmed.get(..HEX_MAGIC.len()).is_some_and(|p| p.eq_ignore_ascii_case(HEX_MAGIC))
-        {
-            let text = core::str::from_utf8(trimmed)
-                .map_err(|_| encoding("hex text that is not ASCII"))?;
-            let decoded =
-                Vec::<u8>::from_hex(text).map_err(|e| encoding(&format!("invalid hex ({e})")))?;
-            (Encoding::Hex, Cow::Owned(decoded))
-        } else if trimmed.starts_with(BASE64_MAGIC) {
-            let decoded = STANDARD.decode(trimmed).map_err(|e| {
-                encoding(&format!("invalid base64 ({e}); give it on one line, with padding"))
-            })?;
-            (Encoding::Base64, Cow::Owned(decoded))
-        } else {
-            return Err(encoding(
-                "expected raw bytes starting with \"psbt\\xff\", or the same as hex or base64",
-            ));
-        };
+        let (encoding, raw) = decode_encoding(bytes)?;
         let (psbt, version) = parse_psbt(&raw)?;
         Ok(Request { psbt, version, encoding })
     }
@@ -99,6 +76,53 @@ impl Request {
     /// Returns the unsigned transaction's txid: what the ledger binds an intent to.
     pub fn txid(&self) -> Txid {
         self.psbt.unsigned_tx.compute_txid()
+    }
+}
+
+/// Detects how a request file's bytes are encoded (raw, hex or base64, surrounding
+/// whitespace ignored) and returns the binary PSBT bytes, without parsing the PSBT.
+///
+/// This is the first half of [`Request::from_bytes`]; `intentguard inspect` uses it with
+/// [`crate::psbt::parse`] to read a PSBT that it lists but does not verify.
+///
+/// # Errors
+///
+/// Returns [`RequestError::TooLarge`] above [`MAX_REQUEST_BYTES`] without decoding, and
+/// [`RequestError::Encoding`] when the bytes are none of the three encodings.
+///
+/// # Examples
+///
+/// ```
+/// use intentguard::request::{decode_encoding, Encoding};
+///
+/// let (encoding, bytes) = decode_encoding(b"  70736274ff01  \n").unwrap();
+/// assert_eq!(encoding, Encoding::Hex);
+/// assert_eq!(&*bytes, b"psbt\xff\x01");
+/// ```
+pub fn decode_encoding(bytes: &[u8]) -> Result<(Encoding, Cow<'_, [u8]>), RequestError> {
+    if bytes.len() > MAX_REQUEST_BYTES {
+        return Err(RequestError::TooLarge { limit: MAX_REQUEST_BYTES });
+    }
+    let trimmed = bytes.trim_ascii();
+    if trimmed.starts_with(MAGIC) {
+        Ok((Encoding::Raw, Cow::Borrowed(trimmed)))
+    } else if trimmed.len() >= HEX_MAGIC.len()
+        && trimmed.get(..HEX_MAGIC.len()).is_some_and(|p| p.eq_ignore_ascii_case(HEX_MAGIC))
+    {
+        let text =
+            core::str::from_utf8(trimmed).map_err(|_| encoding("hex text that is not ASCII"))?;
+        let decoded =
+            Vec::<u8>::from_hex(text).map_err(|e| encoding(&format!("invalid hex ({e})")))?;
+        Ok((Encoding::Hex, Cow::Owned(decoded)))
+    } else if trimmed.starts_with(BASE64_MAGIC) {
+        let decoded = STANDARD.decode(trimmed).map_err(|e| {
+            encoding(&format!("invalid base64 ({e}); give it on one line, with padding"))
+        })?;
+        Ok((Encoding::Base64, Cow::Owned(decoded)))
+    } else {
+        Err(encoding(
+            "expected raw bytes starting with \"psbt\\xff\", or the same as hex or base64",
+        ))
     }
 }
 

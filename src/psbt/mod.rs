@@ -202,6 +202,20 @@ fn decode(bytes: &[u8], inputs: u64, outputs: u64) -> Result<Psbt, PsbtParseErro
     Ok(psbt)
 }
 
+/// Returns the BIP name of a key type in the map at `location` (such as
+/// `PSBT_IN_PARTIAL_SIG` for 0x02 in an input map), if BIP-174, BIP-370, BIP-371 or BIP-373
+/// defines it.
+///
+/// ```
+/// use intentguard::psbt::{key_type_name, Location};
+///
+/// assert_eq!(key_type_name(Location::Input(0), 0x1a), Some("PSBT_IN_MUSIG2_PARTICIPANT_PUBKEYS"));
+/// assert_eq!(key_type_name(Location::Output(3), 0x1a), None);
+/// ```
+pub fn key_type_name(location: Location, key_type: u64) -> Option<&'static str> {
+    keys::name(location, key_type)
+}
+
 /// Most inputs a transaction can have and still fit in a block: 1,000,000 bytes of
 /// non-witness data (4,000,000 weight units), 41 bytes at least per input.
 pub const MAX_INPUTS: u64 = 24_390;

@@ -1,0 +1,826 @@
+//! What a PSBT contains, listed for a person or a program (`intentguard inspect`, SPEC 3).
+//!
+//! Trusts: nothing in the PSBT, and it checks no rule of SPEC 2: an inspection lists what
+//! the PSBT says, marks what is a claim (a `witness_utxo` amount) and what is proven (a
+//! previous transaction that hashes to the outpoint's txid), and shows signatures as present,
+//! never as valid. With a policy, whether an input or output is the wallet's is decided
+//! the way the checks decide it: [`Wallet::locate`] reads the key origins, and
+//! [`Wallet::derive`] must give the script the PSBT shows.
+//!
+//! Every string here is plain data; those that came from the PSBT (proprietary key prefixes)
+//! must go through [`display_safe`](crate::text::display_safe) before they reach a terminal.
+//!
+//! ```
+//! use intentguard::inspect::{inspect_bytes, Ownership};
+//! use intentguard::Policy;
+//!
+//! # fn main() -> Result<(), intentguard::Error> {
+//! let bytes = include_bytes!("../vectors/dmm/honest/request.psbt");
+//! let policy = Policy::from_toml_bytes(include_bytes!("../policies/treasury.toml"))?;
+//! let inspection = inspect_bytes(bytes, Some(&policy))?;
+//! assert_eq!(inspection.psbt_version, 0);
+//! assert_eq!(inspection.inputs[0].ownership, Some(Ownership::Wallet { branch: 0, index: 7, differs: vec![] }));
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use miniscript::bitcoin::bip32::KeySource;
+use miniscript::bitcoin::psbt::{raw, Input, Output};
+use miniscript::bitcoin::{Address, Network, Psbt, ScriptBuf, Transaction, TxOut};
+use serde::Serialize;
+
+use crate::error::RequestError;
+use crate::policy::{network_name, Policy};
+use crate::psbt::{key_type_name, Location as MapLocation, ParsedPsbt};
+use crate::request::decode_encoding;
+use crate::wallet::{Derived, Location, ScriptKind, Wallet};
+
+/// Everything `intentguard inspect` shows about one PSBT. Serialises to its JSON object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    /// 0 or 2, as the PSBT declares.
+    pub psbt_version: u32,
+    /// The unsigned transaction's txid; `None` for a version 2 PSBT whose locktime BIP-370
+    /// cannot determine, from which no transaction can be built.
+    pub txid: Option<String>,
+    /// `false` only for a version 2 PSBT whose inputs require incompatible lock types.
+    pub locktime_determined: bool,
+    /// The transaction version.
+    pub tx_version: i32,
+    /// The transaction's locktime in its consensus encoding (for version 2, as BIP-370
+    /// determines it); meaningless when `locktime_determined` is `false`.
+    pub locktime: u32,
+    /// The network addresses are shown for (SPEC 1.1 name).
+    pub network: &'static str,
+    /// `true` when `network` is the policy's; `false` when no policy was given and
+    /// addresses are shown for mainnet (`bitcoin`).
+    pub network_from_policy: bool,
+    /// The policy's wallet name, when a policy was given.
+    pub wallet: Option<String>,
+    /// The global map's extended keys and unknown and proprietary fields.
+    pub global: GlobalInspection,
+    /// Every input, in order.
+    pub inputs: Vec<InputInspection>,
+    /// Every output, in order.
+    pub outputs: Vec<OutputInspection>,
+    /// The sum of the input amounts, when every input's amount is known.
+    pub input_total_sat: Option<u64>,
+    /// The sum of the output amounts (`None` only if it overflows 64 bits).
+    pub output_total_sat: Option<u64>,
+    /// Inputs minus outputs, when both sums are known; negative when the outputs spend
+    /// more than the inputs.
+    pub fee_sat: Option<i64>,
+}
+
+/// The global map, beyond the transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlobalInspection {
+    /// `PSBT_GLOBAL_XPUB` entries.
+    pub xpubs: Vec<GlobalXpub>,
+    /// Fields of key types that `bitcoin` does not model.
+    pub unknown: Vec<UnknownField>,
+    /// `PSBT_GLOBAL_PROPRIETARY` fields.
+    pub proprietary: Vec<ProprietaryField>,
+}
+
+/// One `PSBT_GLOBAL_XPUB` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlobalXpub {
+    /// The extended public key (base58).
+    pub xpub: String,
+    /// The master key fingerprint, 8 hex digits.
+    pub fingerprint: String,
+    /// The derivation path from the master key, such as `48'/0'/0'/2'`; empty for `m`.
+    pub path: String,
+}
+
+/// A key origin: a BIP-32 derivation (`PSBT_*_BIP32_DERIVATION`) or a taproot one
+/// (`PSBT_*_TAP_BIP32_DERIVATION`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyOrigin {
+    /// The public key, hex: 33 bytes for BIP-32 origins, 32 (x-only) for taproot ones.
+    pub key: String,
+    /// `true` for a taproot key origin.
+    pub taproot: bool,
+    /// The master key fingerprint, 8 hex digits.
+    pub fingerprint: String,
+    /// The derivation path from the master key, such as `48'/0'/0'/2'/0/7`.
+    pub path: String,
+    /// For taproot origins, the leaf hashes the key is used in (empty: the key path).
+    pub leaf_hashes: Vec<String>,
+}
+
+/// Where an input's amount was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountSource {
+    /// The full previous transaction, which hashes to the outpoint's txid.
+    PreviousTransaction,
+    /// `witness_utxo`: a claim the PSBT makes, not proven by any hash.
+    WitnessUtxo,
+}
+
+/// What the full previous transaction of an input (`PSBT_IN_NON_WITNESS_UTXO`) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreviousTx {
+    /// The input carries none.
+    Absent,
+    /// It hashes to the outpoint's txid and has the outpoint's output.
+    Matches,
+    /// It hashes to another txid than the outpoint's.
+    TxidMismatch,
+    /// It has the outpoint's txid, but no output at the outpoint's index.
+    VoutPastEnd,
+}
+
+/// An input's or output's place in the policy's wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Ownership {
+    /// The key origins name this (branch, index) and the wallet derives the script there.
+    Wallet {
+        /// 0 receive, 1 change.
+        branch: u32,
+        /// The unhardened child index.
+        index: u32,
+        /// Scripts or taproot data in the PSBT map that differ from the derived ones (such
+        /// as `"witness script"`); empty when all agree.
+        differs: Vec<&'static str>,
+    },
+    /// The key origins name this (branch, index), but the input has no UTXO data, so there
+    /// is no script to compare with the derived one.
+    ScriptUnknown {
+        /// 0 receive, 1 change.
+        branch: u32,
+        /// The unhardened child index.
+        index: u32,
+    },
+    /// The key origins name wallet keys, but the script is not the wallet's there, or they
+    /// do not all name one unhardened (branch, index) (`branch` and `index` are then
+    /// `None`).
+    ClaimsWalletDoesNotDerive {
+        /// The branch the origins name, if they agree on one.
+        branch: Option<u32>,
+        /// The index the origins name, if they agree on one.
+        index: Option<u32>,
+    },
+    /// No key origin names a key of the wallet.
+    NotWallet,
+}
+
+/// A signature present in an input. Presence only: inspecting verifies no signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureInfo {
+    /// Which field holds it.
+    pub kind: SignatureKind,
+    /// The signing key, hex (33 bytes for ECDSA, 32 x-only for taproot script path);
+    /// `None` for a taproot key-path signature, which is by the output key.
+    pub key: Option<String>,
+    /// For a taproot script-path signature, the leaf hash it names.
+    pub leaf_hash: Option<String>,
+    /// The sighash type the signature carries, such as `SIGHASH_ALL`.
+    pub sighash: String,
+}
+
+/// The kinds of signature a PSBT input can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureKind {
+    /// `PSBT_IN_PARTIAL_SIG`.
+    Ecdsa,
+    /// `PSBT_IN_TAP_KEY_SIG`.
+    TaprootKeyPath,
+    /// `PSBT_IN_TAP_SCRIPT_SIG`.
+    TaprootScriptPath,
+}
+
+/// A sighash type set in an input's `PSBT_IN_SIGHASH_TYPE` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SighashInfo {
+    /// The value as the field holds it.
+    pub value: u32,
+    /// Its name, such as `SIGHASH_ALL`, or the value in hex when it has none.
+    pub name: String,
+}
+
+/// A taproot leaf script: from an input's `PSBT_IN_TAP_LEAF_SCRIPT` or an output's
+/// `PSBT_OUT_TAP_TREE`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TapLeafInfo {
+    /// The leaf hash, hex.
+    pub leaf_hash: String,
+    /// The leaf version (0xc0 for tapscript).
+    pub leaf_version: u8,
+    /// The script, hex.
+    pub script: String,
+    /// The control block, hex (input leaves only).
+    pub control_block: Option<String>,
+    /// The depth in the tree (output trees only).
+    pub depth: Option<usize>,
+}
+
+/// The scripts and taproot data present in an input or output map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScriptsInfo {
+    /// The redeem script, hex.
+    pub redeem_script: Option<String>,
+    /// The witness script, hex.
+    pub witness_script: Option<String>,
+    /// The taproot internal key, x-only hex.
+    pub tap_internal_key: Option<String>,
+    /// The taproot merkle root, hex (inputs only).
+    pub tap_merkle_root: Option<String>,
+    /// Leaf scripts (inputs) or the script tree's leaves (outputs).
+    pub tap_leaves: Vec<TapLeafInfo>,
+}
+
+/// A field of a key type `bitcoin` does not model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownField {
+    /// The key type.
+    pub key_type: u64,
+    /// The BIP name of the key type, when a BIP defines it (BIP-373's MuSig2 fields are
+    /// checked by the parser but not modelled by `bitcoin`).
+    pub name: Option<&'static str>,
+    /// The key data after the key type, hex.
+    pub key_data: String,
+    /// The value's length in bytes.
+    pub value_len: usize,
+}
+
+/// A proprietary field (key type 0xFC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProprietaryField {
+    /// The identifier prefix as text (invalid UTF-8 replaced). Untrusted: escape it before
+    /// showing it.
+    pub prefix: String,
+    /// The identifier prefix, hex.
+    pub prefix_hex: String,
+    /// The subtype.
+    pub subtype: u8,
+    /// The key data after the subtype, hex.
+    pub key_data: String,
+    /// The value's length in bytes.
+    pub value_len: usize,
+}
+
+/// One input of the PSBT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputInspection {
+    /// Its index.
+    pub index: usize,
+    /// The outpoint it spends, `txid:vout`.
+    pub outpoint: String,
+    /// Its sequence number.
+    pub sequence: u32,
+    /// The amount it spends, when known.
+    pub amount_sat: Option<u64>,
+    /// Where `amount_sat` and `script_pubkey` come from.
+    pub amount_from: Option<AmountSource>,
+    /// The script of the output it spends, hex, when known.
+    pub script_pubkey: Option<String>,
+    /// That script's address on the inspection's network, if it has one.
+    pub address: Option<String>,
+    /// The full previous transaction, and whether it matches the outpoint.
+    pub previous_tx: PreviousTx,
+    /// Whether the input carries a `witness_utxo`.
+    pub has_witness_utxo: bool,
+    /// `true` when a matching previous transaction and `witness_utxo` disagree on the
+    /// amount or script.
+    pub witness_utxo_disagrees: bool,
+    /// The amount `witness_utxo` claims, when present.
+    pub witness_utxo_amount_sat: Option<u64>,
+    /// `PSBT_IN_SIGHASH_TYPE`, if set.
+    pub sighash_type: Option<SighashInfo>,
+    /// Key origins, BIP-32 ones first, each in key order.
+    pub key_origins: Vec<KeyOrigin>,
+    /// Signatures present: ECDSA partial signatures, then the taproot key-path signature,
+    /// then taproot script-path signatures.
+    pub signatures: Vec<SignatureInfo>,
+    /// Scripts and taproot data present.
+    pub scripts: ScriptsInfo,
+    /// `true` when `PSBT_IN_FINAL_SCRIPTSIG` is present.
+    pub final_script_sig: bool,
+    /// `true` when `PSBT_IN_FINAL_SCRIPTWITNESS` is present.
+    pub final_script_witness: bool,
+    /// The number of hash preimages (RIPEMD160, SHA256, HASH160, HASH256 fields).
+    pub hash_preimages: usize,
+    /// Fields of key types `bitcoin` does not model.
+    pub unknown: Vec<UnknownField>,
+    /// Proprietary fields.
+    pub proprietary: Vec<ProprietaryField>,
+    /// With a policy: whether the input spends a wallet script, and where.
+    pub ownership: Option<Ownership>,
+}
+
+/// One output of the PSBT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputInspection {
+    /// Its index.
+    pub index: usize,
+    /// Its amount.
+    pub amount_sat: u64,
+    /// Its script, hex.
+    pub script_pubkey: String,
+    /// Its address on the inspection's network, if the script has one.
+    pub address: Option<String>,
+    /// Key origins, BIP-32 ones first, each in key order.
+    pub key_origins: Vec<KeyOrigin>,
+    /// Scripts and taproot data present.
+    pub scripts: ScriptsInfo,
+    /// Fields of key types `bitcoin` does not model.
+    pub unknown: Vec<UnknownField>,
+    /// Proprietary fields.
+    pub proprietary: Vec<ProprietaryField>,
+    /// With a policy: whether the output pays a wallet script, and where.
+    pub ownership: Option<Ownership>,
+}
+
+/// Decodes a request file's bytes (raw, hex or base64), parses the PSBT strictly with
+/// [`crate::psbt::parse`] and lists it with [`inspect`].
+///
+/// # Errors
+///
+/// Returns [`RequestError`] (`PSBT_MALFORMED`) when the bytes are too large, in none of the
+/// three encodings, or not exactly one valid PSBT; the message is the parser's.
+pub fn inspect_bytes(bytes: &[u8], policy: Option<&Policy>) -> Result<Inspection, RequestError> {
+    let (_, raw) = decode_encoding(bytes)?;
+    let parsed =
+        crate::psbt::parse(&raw).map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
+    Ok(inspect(&parsed, policy))
+}
+
+/// Lists what `parsed` contains. With `policy`, addresses are for its network and every
+/// input and output says whether it is the wallet's; without, addresses are for mainnet.
+///
+/// # Security
+///
+/// Nothing is verified: signatures are listed as present, and a `witness_utxo` amount is
+/// marked as a claim. A previous transaction counts for the amount only when it hashes to
+/// the outpoint's txid (which [`crate::psbt::parse`] already requires).
+pub fn inspect(parsed: &ParsedPsbt, policy: Option<&Policy>) -> Inspection {
+    let psbt = &parsed.psbt;
+    let tx = &psbt.unsigned_tx;
+    let network = policy.map_or(Network::Bitcoin, Policy::network);
+    let mut deriver = policy.map(|p| Deriver { wallet: p.wallet(), cache: HashMap::new() });
+
+    let inputs: Vec<InputInspection> = psbt
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, input)| inspect_input(tx, index, input, network, deriver.as_mut()))
+        .collect();
+    let outputs: Vec<OutputInspection> = tx
+        .output
+        .iter()
+        .zip(&psbt.outputs)
+        .enumerate()
+        .map(|(index, (txout, output))| {
+            inspect_output(index, txout, output, network, deriver.as_mut())
+        })
+        .collect();
+
+    let input_total_sat =
+        inputs.iter().try_fold(0u64, |sum, i| i.amount_sat.and_then(|a| sum.checked_add(a)));
+    let output_total_sat = outputs.iter().try_fold(0u64, |sum, o| sum.checked_add(o.amount_sat));
+    let fee_sat = match (input_total_sat, output_total_sat) {
+        (Some(i), Some(o)) => difference(i, o),
+        _ => None,
+    };
+
+    Inspection {
+        psbt_version: parsed.version,
+        txid: parsed.locktime_determined.then(|| tx.compute_txid().to_string()),
+        locktime_determined: parsed.locktime_determined,
+        tx_version: tx.version.0,
+        locktime: tx.lock_time.to_consensus_u32(),
+        network: network_name(network),
+        network_from_policy: policy.is_some(),
+        wallet: policy.map(|p| p.name().to_owned()),
+        global: inspect_global(psbt),
+        inputs,
+        outputs,
+        input_total_sat,
+        output_total_sat,
+        fee_sat,
+    }
+}
+
+/// `a - b` as a signed number, `None` if it does not fit.
+fn difference(a: u64, b: u64) -> Option<i64> {
+    match a.checked_sub(b) {
+        Some(d) => i64::try_from(d).ok(),
+        None => b.checked_sub(a).and_then(|d| i64::try_from(d).ok()).and_then(i64::checked_neg),
+    }
+}
+
+fn inspect_global(psbt: &Psbt) -> GlobalInspection {
+    GlobalInspection {
+        xpubs: psbt
+            .xpub
+            .iter()
+            .map(|(xpub, (fingerprint, path))| GlobalXpub {
+                xpub: xpub.to_string(),
+                fingerprint: fingerprint.to_string(),
+                path: path.to_string(),
+            })
+            .collect(),
+        unknown: unknown_fields(MapLocation::Global, &psbt.unknown),
+        proprietary: proprietary_fields(&psbt.proprietary),
+    }
+}
+
+/// The UTXO an input spends, as far as the PSBT shows it.
+struct Utxo<'a> {
+    txout: Option<&'a TxOut>,
+    source: Option<AmountSource>,
+    previous_tx: PreviousTx,
+    witness_utxo_disagrees: bool,
+}
+
+fn utxo<'a>(tx: &Transaction, index: usize, input: &'a Input) -> Utxo<'a> {
+    let outpoint = tx.input.get(index).map(|i| i.previous_output);
+    let from_prev = match (&input.non_witness_utxo, outpoint) {
+        (None, _) => Err(PreviousTx::Absent),
+        // A PSBT without the input's outpoint cannot come from `psbt::parse`.
+        (Some(_), None) => Err(PreviousTx::TxidMismatch),
+        (Some(prev), Some(outpoint)) => {
+            if prev.compute_txid() != outpoint.txid {
+                Err(PreviousTx::TxidMismatch)
+            } else {
+                usize::try_from(outpoint.vout)
+                    .ok()
+                    .and_then(|vout| prev.output.get(vout))
+                    .ok_or(PreviousTx::VoutPastEnd)
+            }
+        }
+    };
+    let witness = input.witness_utxo.as_ref();
+    match from_prev {
+        Ok(txout) => Utxo {
+            txout: Some(txout),
+            source: Some(AmountSource::PreviousTransaction),
+            previous_tx: PreviousTx::Matches,
+            witness_utxo_disagrees: witness.is_some_and(|w| w != txout),
+        },
+        Err(previous_tx) => Utxo {
+            txout: witness,
+            source: witness.map(|_| AmountSource::WitnessUtxo),
+            previous_tx,
+            witness_utxo_disagrees: false,
+        },
+    }
+}
+
+fn inspect_input(
+    tx: &Transaction,
+    index: usize,
+    input: &Input,
+    network: Network,
+    deriver: Option<&mut Deriver<'_>>,
+) -> InputInspection {
+    let txin = tx.input.get(index);
+    let utxo = utxo(tx, index, input);
+    let script = utxo.txout.map(|t| &t.script_pubkey);
+    let mut signatures: Vec<SignatureInfo> = input
+        .partial_sigs
+        .iter()
+        .map(|(key, sig)| SignatureInfo {
+            kind: SignatureKind::Ecdsa,
+            key: Some(key.to_string()),
+            leaf_hash: None,
+            sighash: sig.sighash_type.to_string(),
+        })
+        .collect();
+    if let Some(sig) = &input.tap_key_sig {
+        signatures.push(SignatureInfo {
+            kind: SignatureKind::TaprootKeyPath,
+            key: None,
+            leaf_hash: None,
+            sighash: sig.sighash_type.to_string(),
+        });
+    }
+    signatures.extend(input.tap_script_sigs.iter().map(|((key, leaf), sig)| SignatureInfo {
+        kind: SignatureKind::TaprootScriptPath,
+        key: Some(key.to_string()),
+        leaf_hash: Some(leaf.to_string()),
+        sighash: sig.sighash_type.to_string(),
+    }));
+    let scripts = ScriptsInfo {
+        redeem_script: input.redeem_script.as_ref().map(|s| s.to_hex_string()),
+        witness_script: input.witness_script.as_ref().map(|s| s.to_hex_string()),
+        tap_internal_key: input.tap_internal_key.map(|k| k.to_string()),
+        tap_merkle_root: input.tap_merkle_root.map(|r| r.to_string()),
+        tap_leaves: input
+            .tap_scripts
+            .iter()
+            .map(|(control_block, (script, version))| TapLeafInfo {
+                leaf_hash: miniscript::bitcoin::taproot::TapLeafHash::from_script(script, *version)
+                    .to_string(),
+                leaf_version: version.to_consensus(),
+                script: script.to_hex_string(),
+                control_block: Some(hex(&control_block.serialize())),
+                depth: None,
+            })
+            .collect(),
+    };
+    let ownership = deriver.map(|d| {
+        let location = locate(d.wallet, &input.bip32_derivation, &input.tap_key_origins);
+        d.owned(location, script, |derived| input_differs(input, derived))
+    });
+    InputInspection {
+        index,
+        outpoint: txin.map(|i| i.previous_output.to_string()).unwrap_or_default(),
+        sequence: txin.map_or(0, |i| i.sequence.0),
+        amount_sat: utxo.txout.map(|t| t.value.to_sat()),
+        amount_from: utxo.source,
+        script_pubkey: script.map(|s| s.to_hex_string()),
+        address: script.and_then(|s| address(s, network)),
+        previous_tx: utxo.previous_tx,
+        has_witness_utxo: input.witness_utxo.is_some(),
+        witness_utxo_disagrees: utxo.witness_utxo_disagrees,
+        witness_utxo_amount_sat: input.witness_utxo.as_ref().map(|w| w.value.to_sat()),
+        sighash_type: input
+            .sighash_type
+            .map(|t| SighashInfo { value: t.to_u32(), name: sighash_name(t.to_u32()) }),
+        key_origins: key_origins(&input.bip32_derivation, &input.tap_key_origins),
+        signatures,
+        scripts,
+        final_script_sig: input.final_script_sig.is_some(),
+        final_script_witness: input.final_script_witness.is_some(),
+        hash_preimages: [
+            input.ripemd160_preimages.len(),
+            input.sha256_preimages.len(),
+            input.hash160_preimages.len(),
+            input.hash256_preimages.len(),
+        ]
+        .into_iter()
+        .fold(0usize, usize::saturating_add),
+        unknown: unknown_fields(MapLocation::Input(index), &input.unknown),
+        proprietary: proprietary_fields(&input.proprietary),
+        ownership,
+    }
+}
+
+fn inspect_output(
+    index: usize,
+    txout: &TxOut,
+    output: &Output,
+    network: Network,
+    deriver: Option<&mut Deriver<'_>>,
+) -> OutputInspection {
+    let tap_leaves = output
+        .tap_tree
+        .iter()
+        .flat_map(|tree| tree.script_leaves())
+        .map(|leaf| TapLeafInfo {
+            leaf_hash: miniscript::bitcoin::taproot::TapLeafHash::from_script(
+                leaf.script(),
+                leaf.version(),
+            )
+            .to_string(),
+            leaf_version: leaf.version().to_consensus(),
+            script: leaf.script().to_hex_string(),
+            control_block: None,
+            depth: Some(leaf.merkle_branch().len()),
+        })
+        .collect();
+    let scripts = ScriptsInfo {
+        redeem_script: output.redeem_script.as_ref().map(|s| s.to_hex_string()),
+        witness_script: output.witness_script.as_ref().map(|s| s.to_hex_string()),
+        tap_internal_key: output.tap_internal_key.map(|k| k.to_string()),
+        tap_merkle_root: None,
+        tap_leaves,
+    };
+    let ownership = deriver.map(|d| {
+        let location = locate(d.wallet, &output.bip32_derivation, &output.tap_key_origins);
+        d.owned(location, Some(&txout.script_pubkey), |derived| output_differs(output, derived))
+    });
+    OutputInspection {
+        index,
+        amount_sat: txout.value.to_sat(),
+        script_pubkey: txout.script_pubkey.to_hex_string(),
+        address: address(&txout.script_pubkey, network),
+        key_origins: key_origins(&output.bip32_derivation, &output.tap_key_origins),
+        scripts,
+        unknown: unknown_fields(MapLocation::Output(index), &output.unknown),
+        proprietary: proprietary_fields(&output.proprietary),
+        ownership,
+    }
+}
+
+type Bip32Origins = BTreeMap<miniscript::bitcoin::secp256k1::PublicKey, KeySource>;
+type TapOrigins = BTreeMap<
+    miniscript::bitcoin::key::XOnlyPublicKey,
+    (Vec<miniscript::bitcoin::taproot::TapLeafHash>, KeySource),
+>;
+
+/// Where the key origins place a script, read as the checks read them: taproot key origins
+/// for a taproot wallet, BIP-32 ones otherwise.
+fn locate(wallet: &Wallet, bip32: &Bip32Origins, tap: &TapOrigins) -> Location {
+    if wallet.kind() == ScriptKind::Tr {
+        wallet.locate(tap.values().map(|(_, source)| source))
+    } else {
+        wallet.locate(bip32.values())
+    }
+}
+
+/// The wallet, with what it derived so far: an index that many maps name is derived once.
+struct Deriver<'a> {
+    wallet: &'a Wallet,
+    cache: HashMap<(u32, u32), Option<Derived>>,
+}
+
+impl Deriver<'_> {
+    /// Decides ownership from a location and the script the PSBT shows; `differs` lists the
+    /// PSBT's scripts and taproot data that disagree with the derived ones.
+    fn owned(
+        &mut self,
+        location: Location,
+        script: Option<&ScriptBuf>,
+        differs: impl FnOnce(&Derived) -> Vec<&'static str>,
+    ) -> Ownership {
+        let (branch, index) = match location {
+            Location::Unclaimed => return Ownership::NotWallet,
+            Location::Inconsistent => {
+                return Ownership::ClaimsWalletDoesNotDerive { branch: None, index: None }
+            }
+            Location::At { branch, index } => (branch, index),
+        };
+        let wallet = self.wallet;
+        let derived =
+            self.cache.entry((branch, index)).or_insert_with(|| wallet.derive(branch, index));
+        match (derived.as_ref(), script) {
+            (Some(_), None) => Ownership::ScriptUnknown { branch, index },
+            (Some(d), Some(script)) if d.script_pubkey == *script => {
+                Ownership::Wallet { branch, index, differs: differs(d) }
+            }
+            _ => Ownership::ClaimsWalletDoesNotDerive { branch: Some(branch), index: Some(index) },
+        }
+    }
+}
+
+/// The input's scripts and taproot data that are present and differ from the derived ones.
+fn input_differs(input: &Input, d: &Derived) -> Vec<&'static str> {
+    let tap = d.taproot.as_ref();
+    let mut differs = Vec::new();
+    if input.witness_script.is_some() && input.witness_script != d.witness_script {
+        differs.push("witness script");
+    }
+    if input.redeem_script.is_some() && input.redeem_script != d.redeem_script {
+        differs.push("redeem script");
+    }
+    if input.tap_internal_key.is_some() && input.tap_internal_key != tap.map(|t| t.internal_key) {
+        differs.push("taproot internal key");
+    }
+    if input.tap_merkle_root.is_some() && input.tap_merkle_root != tap.and_then(|t| t.merkle_root) {
+        differs.push("taproot merkle root");
+    }
+    let leaves_derive = input.tap_scripts.iter().all(|(control_block, (script, version))| {
+        tap.is_some_and(|t| {
+            t.leaves.iter().any(|leaf| {
+                leaf.script == *script
+                    && leaf.version == *version
+                    && leaf.control_block == *control_block
+            })
+        })
+    });
+    if !leaves_derive {
+        differs.push("taproot leaf script");
+    }
+    differs
+}
+
+/// The output's scripts and taproot data that are present and differ from the derived ones.
+fn output_differs(output: &Output, d: &Derived) -> Vec<&'static str> {
+    let tap = d.taproot.as_ref();
+    let mut differs = Vec::new();
+    if output.witness_script.is_some() && output.witness_script != d.witness_script {
+        differs.push("witness script");
+    }
+    if output.redeem_script.is_some() && output.redeem_script != d.redeem_script {
+        differs.push("redeem script");
+    }
+    if output.tap_internal_key.is_some() && output.tap_internal_key != tap.map(|t| t.internal_key) {
+        differs.push("taproot internal key");
+    }
+    if output.tap_tree.is_some()
+        && output.tap_tree.as_ref() != tap.and_then(|t| t.tap_tree.as_ref())
+    {
+        differs.push("taproot tree");
+    }
+    differs
+}
+
+fn key_origins(bip32: &Bip32Origins, tap: &TapOrigins) -> Vec<KeyOrigin> {
+    let bip32 = bip32.iter().map(|(key, (fingerprint, path))| KeyOrigin {
+        key: key.to_string(),
+        taproot: false,
+        fingerprint: fingerprint.to_string(),
+        path: path.to_string(),
+        leaf_hashes: Vec::new(),
+    });
+    let tap = tap.iter().map(|(key, (leaves, (fingerprint, path)))| KeyOrigin {
+        key: key.to_string(),
+        taproot: true,
+        fingerprint: fingerprint.to_string(),
+        path: path.to_string(),
+        leaf_hashes: leaves.iter().map(ToString::to_string).collect(),
+    });
+    bip32.chain(tap).collect()
+}
+
+fn address(script: &ScriptBuf, network: Network) -> Option<String> {
+    Address::from_script(script, network).ok().map(|a| a.to_string())
+}
+
+/// The name of a sighash type value, or the value in hex when it has none.
+fn sighash_name(value: u32) -> String {
+    use miniscript::bitcoin::sighash::TapSighashType;
+    u8::try_from(value)
+        .ok()
+        .and_then(|v| TapSighashType::from_consensus_u8(v).ok())
+        .map_or_else(|| format!("{value:#x}"), |t| t.to_string())
+}
+
+fn unknown_fields(
+    location: MapLocation,
+    fields: &BTreeMap<raw::Key, Vec<u8>>,
+) -> Vec<UnknownField> {
+    fields
+        .iter()
+        .map(|(key, value)| {
+            let (key_type, key_data) = full_key_type(key.type_value, &key.key);
+            UnknownField {
+                key_type,
+                name: key_type_name(location, key_type),
+                key_data: hex(key_data),
+                value_len: value.len(),
+            }
+        })
+        .collect()
+}
+
+/// `bitcoin` reads one byte as the key type; a key type of 0xFD or more is a compact size
+/// whose remaining bytes it leaves at the start of the key data.
+fn full_key_type(first: u8, rest: &[u8]) -> (u64, &[u8]) {
+    let wide = match first {
+        0xfd => rest.split_first_chunk::<2>().map(|(b, r)| (u64::from(u16::from_le_bytes(*b)), r)),
+        0xfe => rest.split_first_chunk::<4>().map(|(b, r)| (u64::from(u32::from_le_bytes(*b)), r)),
+        0xff => rest.split_first_chunk::<8>().map(|(b, r)| (u64::from_le_bytes(*b), r)),
+        _ => None,
+    };
+    wide.unwrap_or((u64::from(first), rest))
+}
+
+fn proprietary_fields(fields: &BTreeMap<raw::ProprietaryKey, Vec<u8>>) -> Vec<ProprietaryField> {
+    fields
+        .iter()
+        .map(|(key, value)| ProprietaryField {
+            prefix: String::from_utf8_lossy(&key.prefix).into_owned(),
+            prefix_hex: hex(&key.prefix),
+            subtype: key.subtype,
+            key_data: hex(&key.key),
+            value_len: value.len(),
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use miniscript::bitcoin::hex::DisplayHex;
+    bytes.to_lower_hex_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_key_types_are_read_whole() {
+        assert_eq!(full_key_type(0x1a, b"ab"), (0x1a, &b"ab"[..]));
+        assert_eq!(full_key_type(0xfd, &[0x00, 0x01, 7]), (0x100, &[7u8][..]));
+        assert_eq!(full_key_type(0xfe, &[1, 0, 0, 0]), (1, &[][..]));
+        assert_eq!(full_key_type(0xff, &[0, 0, 0, 0, 0, 0, 0, 0x80]), (1 << 63, &[][..]));
+        // Too short to be a compact size: shown as bitcoin read it.
+        assert_eq!(full_key_type(0xfd, &[1]), (0xfd, &[1u8][..]));
+    }
+
+    #[test]
+    fn differences_are_signed() {
+        assert_eq!(difference(10, 3), Some(7));
+        assert_eq!(difference(3, 10), Some(-7));
+        assert_eq!(difference(u64::MAX, 0), None);
+        assert_eq!(difference(0, u64::MAX), None);
+    }
+
+    #[test]
+    fn sighash_names() {
+        assert_eq!(sighash_name(1), "SIGHASH_ALL");
+        assert_eq!(sighash_name(0), "SIGHASH_DEFAULT");
+        assert_eq!(sighash_name(0x81), "SIGHASH_ALL|SIGHASH_ANYONECANPAY");
+        assert_eq!(sighash_name(0x1234), "0x1234");
+    }
+}
