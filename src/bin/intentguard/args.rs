@@ -8,10 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use intentguard::Timestamp;
 
 mod ceremony;
+mod inspect;
 
 pub use self::ceremony::{
     IntentCommand, IntentNew, IntentShow, IntentSign, Keygen, PolicyCheck, PolicyCommand,
 };
+pub use self::inspect::Inspect;
 
 /// Stops a tampered Bitcoin multisig signing request before anyone signs it.
 #[derive(Debug, Parser)]
@@ -27,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Check that a signing request (PSBT) does exactly what a signed intent says.
     Verify(Verify),
+    /// List what a PSBT contains (verifies nothing); with --policy, what is the wallet's.
+    Inspect(Inspect),
     /// Create an approver's Ed25519 key: writes the secret key file, prints the public key.
     Keygen(Keygen),
     /// Create, sign and show intents: the payments approvers agree to.

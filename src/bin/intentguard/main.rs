@@ -35,6 +35,7 @@ fn run(raw: Vec<OsString>) -> Outcome {
     };
     match cli.command {
         Command::Verify(verify) => commands::verify::run(&verify),
+        Command::Inspect(inspect) => commands::inspect::run(&inspect),
         Command::Keygen(keygen) => commands::keygen::run(&keygen),
         Command::Intent(intent) => commands::intent::run(&intent),
         Command::Policy(policy) => commands::policy::run(&policy),

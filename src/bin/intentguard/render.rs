@@ -10,6 +10,7 @@ use intentguard::report::{InputSummary, OutputSummary};
 use intentguard::text::display_safe;
 use intentguard::{Finding, Intent, Place, Report, Role, Severity, Verdict};
 
+pub mod inspect;
 pub mod intent;
 pub mod policy;
 
