@@ -297,3 +297,117 @@ fn valid_v0_psbts_parse_the_same_after_bitcoins_encoder() {
     println!("({v2} valid version 2 PSBTs skipped: bitcoin 0.32 encodes version 0 only)");
     finish(&[tally]);
 }
+
+/// What `intentguard inspect --format json -` did with a PSBT given as base64 on standard
+/// input: its exit code and its one JSON object.
+fn inspect_binary(base64: &str) -> (Option<i32>, Value) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_intentguard"))
+        .args(["inspect", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the intentguard binary runs");
+    child.stdin.take().expect("a pipe").write_all(base64.as_bytes()).expect("stdin written");
+    let out = child.wait_with_output().expect("the binary ends");
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        Value::String(format!(
+            "stdout is not JSON ({e}): {}; stderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    });
+    (out.status.code(), value)
+}
+
+#[test]
+#[ignore = "needs ../shared/conformance; run by .ci/run"]
+fn inspect_binary_refuses_every_invalid_vector_and_lists_every_valid_one() {
+    let core = load("core_rpc_psbt.json");
+    // (name, base64, valid), every PSBT of the four files; Core's strings that are not valid
+    // base64 go to the binary as they are.
+    let mut all: Vec<(String, String, bool)> = Vec::new();
+    for bip in ["bip174", "bip370", "bip371"] {
+        let Value::Array(entries) = load(&format!("{bip}_vectors.json")) else {
+            panic!("{bip}_vectors.json is not a JSON list")
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let description = entry["description"].as_str().expect("a description");
+            let base64 = entry["psbt_base64"].as_str().expect("a psbt_base64 string");
+            let valid = entry["valid"].as_bool().expect("valid");
+            all.push((format!("{bip}[{i}] {description}"), base64.to_owned(), valid));
+        }
+    }
+    for (i, base64) in strings(&core["invalid"], "invalid").iter().enumerate() {
+        all.push((format!("core invalid[{i}]"), (*base64).to_owned(), false));
+    }
+    for (i, entry) in core["invalid_with_msg"].as_array().expect("a list").iter().enumerate() {
+        let base64 = entry[0].as_str().expect("a base64 string");
+        all.push((format!("core invalid_with_msg[{i}]"), base64.to_owned(), false));
+    }
+    for (i, base64) in strings(&core["valid"], "valid").iter().enumerate() {
+        all.push((format!("core valid[{i}]"), (*base64).to_owned(), true));
+    }
+    for (role, fields) in [
+        ("creator", &["result"][..]),
+        ("signer", &["psbt", "result"][..]),
+        ("finalizer", &["finalize", "result"][..]),
+        ("extractor", &["extract"][..]),
+    ] {
+        for (i, entry) in core[role].as_array().expect("a list").iter().enumerate() {
+            for field in fields {
+                let base64 = entry[*field].as_str().expect("a string");
+                all.push((format!("core {role}[{i}].{field}"), base64.to_owned(), true));
+            }
+        }
+    }
+    for (i, entry) in core["combiner"].as_array().expect("a list").iter().enumerate() {
+        for (j, base64) in strings(&entry["combine"], "combine").into_iter().enumerate() {
+            all.push((format!("core combiner[{i}].combine[{j}]"), base64.to_owned(), true));
+        }
+        let result = entry["result"].as_str().expect("a string");
+        all.push((format!("core combiner[{i}].result"), result.to_owned(), true));
+    }
+
+    let mut invalid = Tally::new("inspect: invalid", "refused (exit 2, PSBT_MALFORMED)");
+    let mut valid = Tally::new("inspect: valid", "accepted (exit 0)");
+    let mut locktimes = Tally::new("inspect: bip370 locktime", "shown as the BIP expects");
+    for (name, base64, is_valid) in &all {
+        let (code, value) = inspect_binary(base64);
+        if *is_valid {
+            let listed = code == Some(0) && value.get("psbt_version").is_some();
+            valid.record(listed, || format!("{name}: exit {code:?}, {value}"));
+        } else {
+            let refused = code == Some(2) && value["error"]["code"] == "PSBT_MALFORMED";
+            invalid.record(refused, || format!("{name}: exit {code:?}, {value}"));
+        }
+        // BIP-370's locktime vectors: the listing shows the computed locktime, or no txid.
+        let Some(rest) = name.split_once("] Timelock ").map(|(_, rest)| rest) else { continue };
+        let want = if rest.starts_with("cannot be computed") {
+            (Value::Bool(false), Value::Null)
+        } else {
+            let n: u32 = rest
+                .strip_prefix("should be computed to be ")
+                .and_then(|s| s.split(':').next())
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no expected locktime in {name:?}"));
+            (Value::Bool(true), Value::from(n))
+        };
+        let got = if want.0 == Value::Bool(false) {
+            (value["locktime_determined"].clone(), value["txid"].clone())
+        } else {
+            (value["locktime_determined"].clone(), value["locktime"].clone())
+        };
+        locktimes.record(code == Some(0) && got == want, || {
+            format!("{name}: expected {want:?}, got exit {code:?}, {value}")
+        });
+    }
+    println!(
+        "inspect: {}/{} invalid refused, {}/{} valid accepted",
+        invalid.passed, invalid.total, valid.passed, valid.total
+    );
+    finish(&[invalid, valid, locktimes]);
+}
