@@ -1,6 +1,7 @@
 //! Walks `vectors/`: every case verifies to exactly its expected exit code, verdict,
 //! txid, fee and findings; and the generator reproduces the folder byte for byte.
 
+#[allow(dead_code, reason = "the generator also serves the example and the benchmark")]
 #[path = "../examples/gen_vectors/generator.rs"]
 mod generator;
 

@@ -1438,7 +1438,6 @@ struct TrLeaf {
 }
 
 struct TrWallet {
-    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
     network: Network,
     shape: TrShape,
     cosigners: Vec<Cosigner>,
@@ -1551,7 +1550,6 @@ impl TrWallet {
         ScriptBuf::new_p2tr_tweaked(self.spend_info(branch, index).output_key())
     }
 
-    #[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
     fn address(&self, branch: u32, index: u32) -> String {
         Address::from_script(&self.script(branch, index), self.network).unwrap().to_string()
     }
@@ -2016,7 +2014,6 @@ fn taproot_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code, reason = "used by tests/vectors.rs only"))]
 /// Addresses of the taproot wallets, for known-answer tests against an independent
 /// implementation: (descriptor, branch, index, address).
 pub fn taproot_addresses() -> Vec<(String, u32, u32, String)> {
@@ -2062,7 +2059,6 @@ pub fn policies() -> Vec<(&'static str, String)> {
 /// A signed request of `n` inputs for the benchmark: (policy, intent, PSBT bytes). Each input
 /// spends its own previous transaction, carried in full, and has one signature by each of
 /// two cosigners. Signing shares one sighash cache, so building stays linear.
-#[cfg_attr(not(test), allow(dead_code, reason = "used by benches/verify.rs only"))]
 pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
     let per_input = 100_000u64;
     let total = per_input * u64::try_from(n).unwrap();

@@ -1,5 +1,6 @@
 //! Writes `vectors/` from the deterministic generator: `cargo run --example gen_vectors`.
 
+#[allow(dead_code, reason = "the generator also serves the tests and the benchmark")]
 mod generator;
 
 use std::path::Path;
