@@ -1,7 +1,9 @@
 //! The replay ledger (SPEC 2.5): binds an approved intent to one unsigned transaction.
 //!
 //! The verifier takes any [`Ledger`]; [`SqliteLedger`] is the file-backed one the command
-//! line uses, and [`MemoryLedger`] serves tests and single-process embedders.
+//! line uses by default, `PostgresLedger` (feature `postgres`) the one that several machines
+//! share, and [`MemoryLedger`] serves tests and single-process embedders. `docs/ledger.md`
+//! says what a ledger guarantees and what it does not.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -76,6 +78,11 @@ impl Ledger for MemoryLedger {
 
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteLedger;
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresLedger, PostgresOptions};
 
 #[cfg(feature = "sqlite")]
 mod sqlite {

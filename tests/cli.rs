@@ -374,33 +374,57 @@ fn psbt_from_standard_input() {
 // Ledger failures: exit code 2, LEDGER.
 
 #[test]
-fn postgres_ledger_is_refused_without_printing_the_url() {
+fn unreachable_postgres_ledger_is_ledger_without_printing_the_password() {
+    // A port with nothing listening: the URL is taken as a PostgreSQL ledger, fails to
+    // connect, and no message repeats the password (tests/ledger.rs has the rest).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let home = TempDir::new("ledger-postgres");
     let dir = case("dmm/honest");
+    let target = format!("postgres://user@127.0.0.1:{port}/db");
     for format in ["json", "text"] {
-        let out = run(verify_case(
-            &home,
-            &dir,
-            &["--ledger", "postgres://user:secret@host/db", "--format", format],
-        ));
+        let url = format!("postgres://user:secret@127.0.0.1:{port}/db");
+        let out = run(verify_case(&home, &dir, &["--ledger", &url, "--format", format]));
         assert_exit(&out, 2);
         assert!(!show(&out).contains("secret"), "{}", show(&out));
         if format == "json" {
             let message = assert_json_error(&out, "LEDGER");
-            assert!(message.contains("PostgreSQL ledgers are not supported"), "{message}");
+            assert!(
+                message.starts_with(&format!("the replay ledger failed: {target}: cannot connect")),
+                "{message}"
+            );
         } else {
             assert!(out.stdout.is_empty());
             let stderr = String::from_utf8(out.stderr).unwrap();
-            assert!(stderr.starts_with("error: --ledger names a PostgreSQL ledger"), "{stderr}");
+            assert!(
+                stderr.starts_with(&format!("error: the replay ledger failed: {target}")),
+                "{stderr}"
+            );
         }
     }
-    // The same from the environment.
+    // The same from the environment, with the other scheme.
     let mut command = verify_case(&home, &dir, &["--format", "json"]);
-    command.env("INTENTGUARD_LEDGER", "postgresql://user:secret@host/db");
+    command.env("INTENTGUARD_LEDGER", format!("postgresql://user:secret@127.0.0.1:{port}/db"));
     let out = run(command);
     let message = assert_json_error(&out, "LEDGER");
-    assert!(message.starts_with("INTENTGUARD_LEDGER names a PostgreSQL ledger"), "{message}");
+    assert!(message.starts_with(&format!("the replay ledger failed: {target}")), "{message}");
     assert!(!show(&out).contains("secret"));
+}
+
+#[test]
+fn other_url_schemes_are_refused() {
+    let home = TempDir::new("ledger-mysql");
+    let out = run(verify_case(
+        &home,
+        &case("dmm/honest"),
+        &["--ledger", "mysql://user:secret@host/db", "--format", "json"],
+    ));
+    let message = assert_json_error(&out, "LEDGER");
+    assert_eq!(
+        message,
+        "--ledger is a mysql:// URL; intentguard ledgers are SQLite files or PostgreSQL \
+         databases; give the path of an SQLite ledger file or a postgres:// URL with --ledger \
+         (or in INTENTGUARD_LEDGER)"
+    );
 }
 
 #[test]

@@ -46,9 +46,10 @@ pub enum Command {
 #[command(after_help = "\
 Exit codes: 0 approved, 1 rejected, 2 could not verify. Anything but 0 means: do not sign.
 
-Ledger: without --ledger or --no-ledger, the path in INTENTGUARD_LEDGER is used if set,
-else ledger.sqlite3 in the user's data directory (on Linux
-~/.local/share/intentguard/ledger.sqlite3).")]
+Ledger: without --ledger or --no-ledger, the path or URL in INTENTGUARD_LEDGER is used if
+set, else ledger.sqlite3 in the user's data directory (on Linux
+~/.local/share/intentguard/ledger.sqlite3). A postgres:// URL names a PostgreSQL ledger
+that several machines share; prefer INTENTGUARD_LEDGER for a URL with a password.")]
 pub struct Verify {
     /// Wallet policy (TOML): the multisig wallet, its approvers and its limits.
     #[arg(long, value_name = "FILE")]
@@ -67,7 +68,7 @@ pub struct Verify {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Replay ledger: the path of an SQLite file, created when missing.
+    /// Replay ledger: the path of an SQLite file, created when missing, or a postgres:// URL.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "no_ledger")]
     pub ledger: Option<OsString>,
 

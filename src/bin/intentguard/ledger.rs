@@ -1,13 +1,16 @@
 //! Choosing and opening the replay ledger (SPEC 3): `--no-ledger`, `--ledger PATH|URL`,
 //! the `INTENTGUARD_LEDGER` environment variable, or an SQLite file in the user's data
-//! directory.
+//! directory. A `postgres://` or `postgresql://` URL names a shared PostgreSQL ledger
+//! (docs/ledger.md).
 //!
-//! A ledger value may be a URL holding a password, so no message ever repeats a URL.
+//! A ledger value may be a URL holding a password, so no message ever repeats a URL: the
+//! library names the database without its password.
 
 use std::ffi::{OsStr, OsString};
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use intentguard::ledger::SqliteLedger;
+use intentguard::ledger::{Ledger, PostgresLedger, PostgresOptions, SqliteLedger};
 
 use crate::outcome::Failure;
 
@@ -26,6 +29,28 @@ pub enum Choice {
         /// Whether it is the default file, whose directory is created when missing.
         default: bool,
     },
+    /// A PostgreSQL database.
+    Postgres {
+        /// Its URL, which may hold a password.
+        url: SecretUrl,
+    },
+}
+
+/// A URL that may hold a password: its `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(String);
+
+impl SecretUrl {
+    /// Returns the URL, password included, for the library to connect with.
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretUrl(..)")
+    }
 }
 
 /// Chooses the ledger from the flags, the value of [`ENV`] and the user's data directory,
@@ -33,8 +58,8 @@ pub enum Choice {
 ///
 /// # Errors
 ///
-/// Returns a `LEDGER` [`Failure`] for a URL (PostgreSQL is not supported by this build) and
-/// when there is no data directory for the default file, and a `USAGE` one for an empty
+/// Returns a `LEDGER` [`Failure`] for a URL of another scheme than PostgreSQL's and when
+/// there is no data directory for the default file, and a `USAGE` one for an empty
 /// `--ledger` or `:memory:`.
 pub fn choose(
     flag: Option<&OsStr>,
@@ -71,18 +96,15 @@ fn explicit(value: &OsStr, origin: &str) -> Result<Choice, Failure> {
         ))
         .advise("give the path of an SQLite ledger file, or pass --no-ledger"));
     }
-    if let Some(scheme) = value.to_str().and_then(url_scheme) {
-        let message = if scheme.eq_ignore_ascii_case("postgres")
-            || scheme.eq_ignore_ascii_case("postgresql")
-        {
-            format!(
-                "{origin} names a PostgreSQL ledger; PostgreSQL ledgers are not supported by this build of intentguard yet"
-            )
-        } else {
-            format!("{origin} is a {scheme}:// URL; intentguard ledgers are SQLite files")
-        };
-        return Err(Failure::ledger(message).advise(format!(
-            "give the path of an SQLite ledger file with --ledger PATH (or in {ENV})"
+    if let Some((text, scheme)) = value.to_str().and_then(|t| Some((t, url_scheme(t)?))) {
+        if scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql") {
+            return Ok(Choice::Postgres { url: SecretUrl(text.to_owned()) });
+        }
+        return Err(Failure::ledger(format!(
+            "{origin} is a {scheme}:// URL; intentguard ledgers are SQLite files or PostgreSQL databases"
+        ))
+        .advise(format!(
+            "give the path of an SQLite ledger file or a postgres:// URL with --ledger (or in {ENV})"
         )));
     }
     Ok(Choice::Sqlite { path: PathBuf::from(value), default: false })
@@ -100,13 +122,25 @@ fn url_scheme(value: &str) -> Option<&str> {
 
 /// Opens the chosen ledger, creating the default file's directory when missing.
 ///
+/// A PostgreSQL ledger is only prepared here: it connects when the verification checks and
+/// binds, under one deadline for both (the library's default, 10 s), on one connection.
+///
 /// # Errors
 ///
 /// Returns a `LEDGER` [`Failure`] when the directory or the file cannot be created or
-/// opened, or the file is not an intentguard ledger.
-pub fn open(choice: &Choice) -> Result<Option<SqliteLedger>, Failure> {
-    let Choice::Sqlite { path, default } = choice else {
-        return Ok(None);
+/// opened, the file is not an intentguard ledger, or the URL does not parse.
+pub fn open(choice: &Choice) -> Result<Option<Box<dyn Ledger>>, Failure> {
+    let (path, default) = match choice {
+        Choice::None => return Ok(None),
+        Choice::Postgres { url } => {
+            let options = PostgresOptions::default().with_max_connections(1);
+            return PostgresLedger::with_options(url.expose(), options)
+                .map(|l| Some(Box::new(l) as Box<dyn Ledger>))
+                .map_err(|e| {
+                    Failure::library(None, &intentguard::Error::from(e)).advise(advice(choice))
+                });
+        }
+        Choice::Sqlite { path, default } => (path, default),
     };
     if *default {
         if let Some(dir) = path.parent() {
@@ -120,16 +154,23 @@ pub fn open(choice: &Choice) -> Result<Option<SqliteLedger>, Failure> {
         }
     }
     SqliteLedger::open(path)
-        .map(Some)
-        .map_err(|e| Failure::library(None, &intentguard::Error::from(e)).advise(advice(path)))
+        .map(|l| Some(Box::new(l) as Box<dyn Ledger>))
+        .map_err(|e| Failure::library(None, &intentguard::Error::from(e)).advise(advice(choice)))
 }
 
-/// What to do when the ledger at `path` fails.
-pub fn advice(path: &Path) -> String {
-    format!(
-        "check that {} is an intentguard ledger you may write, or choose another with --ledger PATH",
-        path.display()
-    )
+/// What to do when the chosen ledger fails.
+pub fn advice(choice: &Choice) -> String {
+    match choice {
+        Choice::Sqlite { path, .. } => format!(
+            "check that {} is an intentguard ledger you may write, or choose another with --ledger PATH",
+            path.display()
+        ),
+        Choice::Postgres { .. } => "check that the PostgreSQL server is up and answers, and that \
+            the URL, its password and the role's rights are right; do not sign until the \
+            ledger can be used"
+            .to_owned(),
+        Choice::None => "verify again when the ledger can be used".to_owned(),
+    }
 }
 
 #[cfg(unix)]
@@ -170,20 +211,44 @@ mod tests {
         assert_eq!(choose(None, false, None, None).unwrap_err().code(), "LEDGER");
     }
 
+    fn postgres(url: &str) -> Choice {
+        Choice::Postgres { url: SecretUrl(url.to_owned()) }
+    }
+
     #[test]
-    fn postgres_urls_are_refused_without_repeating_them() {
+    fn postgres_urls_choose_postgres_from_the_flag_and_the_environment() {
         for url in [
             "postgres://user:secret@host/db",
             "postgresql://user:secret@host/db",
             "PostgreSQL://user:secret@host/db",
         ] {
-            let failure = choose(Some(OsStr::new(url)), false, None, None).unwrap_err();
-            assert_eq!(failure.code(), "LEDGER");
-            assert!(failure.message().contains("PostgreSQL ledgers are not supported"));
-            assert!(!failure.message().contains("secret"));
-            let failure = choose(None, false, Some(OsString::from(url)), None).unwrap_err();
-            assert!(failure.message().starts_with("INTENTGUARD_LEDGER names a PostgreSQL"));
+            let data = || Some(PathBuf::from("/data"));
+            assert_eq!(choose(Some(OsStr::new(url)), false, None, data()), Ok(postgres(url)));
+            assert_eq!(choose(None, false, Some(OsString::from(url)), data()), Ok(postgres(url)));
+            // The flag wins over the environment, and --no-ledger over both.
+            let env = Some(OsString::from("/env/l.sqlite3"));
+            assert_eq!(choose(Some(OsStr::new(url)), false, env, data()), Ok(postgres(url)));
+            assert_eq!(
+                choose(Some(OsStr::new(url)), true, Some(OsString::from(url)), data()),
+                Ok(Choice::None)
+            );
         }
+    }
+
+    #[test]
+    fn a_postgres_choice_does_not_show_its_password() {
+        let choice = postgres("postgres://user:secret@host/db");
+        assert!(!format!("{choice:?}").contains("secret"));
+        assert!(!advice(&choice).contains("secret"));
+    }
+
+    #[test]
+    fn a_postgres_url_that_does_not_parse_is_ledger_without_the_password() {
+        let choice = postgres("postgres://user:secret@host:port/db");
+        let failure = open(&choice).err().unwrap();
+        assert_eq!(failure.code(), "LEDGER");
+        assert!(failure.message().contains("the PostgreSQL URL does not parse"));
+        assert!(!failure.message().contains("secret"));
     }
 
     #[test]
@@ -193,7 +258,7 @@ mod tests {
         assert_eq!(failure.code(), "LEDGER");
         assert_eq!(
             failure.message(),
-            "--ledger is a mysql:// URL; intentguard ledgers are SQLite files"
+            "--ledger is a mysql:// URL; intentguard ledgers are SQLite files or PostgreSQL databases"
         );
         // A path that merely contains "://" after a slash is a path.
         assert_eq!(

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use intentguard::{Intent, Ledger, Policy, Report, Request, Timestamp, Verdict};
+use intentguard::{Intent, Policy, Report, Request, Timestamp, Verdict};
 
 use crate::args::{Format, Verify};
 use crate::files::{describe, read_capped};
@@ -44,20 +44,16 @@ fn verify(args: &Verify) -> Result<Verified, Failure> {
     let request = read_request(&args.psbt)?;
 
     let ledger = ledger::open(&choice)?;
-    let report = intentguard::verify(
-        &policy,
-        &intent,
-        &request,
-        now,
-        ledger.as_ref().map(|l| l as &dyn Ledger),
-    )
-    .map_err(|e| {
-        let failure = Failure::library(None, &e);
-        match &choice {
-            Choice::Sqlite { path, .. } => failure.advise(ledger::advice(path)),
-            Choice::None => failure,
-        }
-    })?;
+    let report =
+        intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
+            let failure = Failure::library(None, &e);
+            match &choice {
+                Choice::None => failure,
+                Choice::Sqlite { .. } | Choice::Postgres { .. } => {
+                    failure.advise(ledger::advice(&choice))
+                }
+            }
+        })?;
     Ok(Verified { report, intent, request })
 }
 
