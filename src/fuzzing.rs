@@ -3,6 +3,8 @@
 //! Each function takes arbitrary bytes and panics only when a property is broken; a parse
 //! error is never a failure. Not part of the stable API.
 
+use std::sync::OnceLock;
+
 use crate::report::{Role, Verdict};
 use crate::{verify, Intent, Policy, Request, Timestamp};
 
@@ -63,12 +65,16 @@ const NOW: i64 = 1_717_120_800; // 2024-05-31T02:00:00Z
     reason = "an oracle panics to report"
 )]
 pub fn verify_request(data: &[u8]) {
-    let policy = Policy::from_toml_bytes(POLICY).expect("the fixed policy parses");
-    let intent = Intent::from_json_bytes(INTENT).expect("the fixed intent parses");
+    static FIXED: OnceLock<(Policy, Intent)> = OnceLock::new();
+    let (policy, intent) = FIXED.get_or_init(|| {
+        let policy = Policy::from_toml_bytes(POLICY).expect("the fixed policy parses");
+        let intent = Intent::from_json_bytes(INTENT).expect("the fixed intent parses");
+        (policy, intent)
+    });
     let Ok(request) = Request::from_bytes(data) else { return };
     let now = Timestamp::from_unix(NOW);
-    let Ok(report) = verify(&policy, &intent, &request, now, None) else { return };
-    let again = verify(&policy, &intent, &request, now, None).ok();
+    let Ok(report) = verify(policy, intent, &request, now, None) else { return };
+    let again = verify(policy, intent, &request, now, None).ok();
     assert_eq!(again.as_ref(), Some(&report), "verification is not deterministic");
     if report.verdict != Verdict::Approved {
         return;

@@ -348,7 +348,6 @@ impl Wallet {
     pub fn derive(&self, branch: u32, index: u32) -> Option<Derived> {
         let b = self.branches.get(usize::try_from(branch).ok()?)?;
         let derived = b.descriptor.at_derivation_index(index).ok()?.derived_descriptor(&self.secp);
-        let script_pubkey = derived.script_pubkey();
         let (witness_script, redeem_script, taproot) = match (self.kind, &derived) {
             (ScriptKind::Wsh, _) => (Some(derived.explicit_script().ok()?), None, None),
             (ScriptKind::ShWsh, _) => {
@@ -360,11 +359,13 @@ impl Wallet {
             (ScriptKind::Tr, Descriptor::Tr(tr)) => (None, None, Some(self.derive_taproot(tr)?)),
             (ScriptKind::Tr, _) => return None,
         };
+        // For taproot, the output key comes from our own tree (sortedmulti_a leaves sorted):
+        // miniscript's script_pubkey would tweak the key a second time, for nothing.
         let script_pubkey = match &taproot {
             Some(t) => ScriptBuf::new_p2tr_tweaked(
                 miniscript::bitcoin::key::TweakedPublicKey::dangerous_assume_tweaked(t.output_key),
             ),
-            None => script_pubkey,
+            None => derived.script_pubkey(),
         };
         let keys = if taproot.is_some() { Vec::new() } else { derived.iter_pk().collect() };
         Some(Derived { script_pubkey, witness_script, redeem_script, keys, taproot })
