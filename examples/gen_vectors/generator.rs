@@ -208,7 +208,19 @@ enum Out {
 
 /// The funding transaction of an input: one dummy output, then the wallet's at vout 1.
 fn funding(i: &In) -> Transaction {
-    let tag = format!("fund {} {} {} {}", i.wallet.descriptor, i.branch, i.index, i.sat);
+    funding_tx(&i.wallet.descriptor, i.branch, i.index, i.sat, i.wallet.script(i.branch, i.index))
+}
+
+/// A deterministic transaction paying `sat` to `script` at vout 1, its one input derived
+/// from the descriptor, (branch, index) and amount so that every coin has its own txid.
+fn funding_tx(
+    descriptor: &str,
+    branch: u32,
+    index: u32,
+    sat: u64,
+    script: ScriptBuf,
+) -> Transaction {
+    let tag = format!("fund {descriptor} {branch} {index} {sat}");
     Transaction {
         version: transaction::Version::TWO,
         lock_time: absolute::LockTime::ZERO,
@@ -223,43 +235,18 @@ fn funding(i: &In) -> Transaction {
         }],
         output: vec![
             TxOut { value: Amount::from_sat(5_000), script_pubkey: attacker_script() },
-            TxOut {
-                value: Amount::from_sat(i.sat),
-                script_pubkey: i.wallet.script(i.branch, i.index),
-            },
+            TxOut { value: Amount::from_sat(sat), script_pubkey: script },
         ],
     }
 }
 
 /// Builds the PSBT with full UTXO data, scripts and key origins, signed by cosigners 0 and 1.
 fn build(wallet: &Wallet, inputs: &[In], outputs: &[Out]) -> Psbt {
-    let tx = Transaction {
-        version: transaction::Version::TWO,
-        lock_time: absolute::LockTime::ZERO,
-        input: inputs
-            .iter()
-            .map(|i| TxIn {
-                previous_output: OutPoint {
-                    txid: funding(i).compute_txid(),
-                    vout: i.vout.unwrap_or(1),
-                },
-                script_sig: ScriptBuf::new(),
-                sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
-                witness: Witness::new(),
-            })
-            .collect(),
-        output: outputs
-            .iter()
-            .map(|o| match o {
-                Out::Pay(script, sat) => {
-                    TxOut { value: Amount::from_sat(*sat), script_pubkey: script.clone() }
-                }
-                Out::Change(b, i, sat) => {
-                    TxOut { value: Amount::from_sat(*sat), script_pubkey: wallet.script(*b, *i) }
-                }
-            })
-            .collect(),
-    };
+    let outpoints = inputs
+        .iter()
+        .map(|i| OutPoint { txid: funding(i).compute_txid(), vout: i.vout.unwrap_or(1) })
+        .collect();
+    let tx = spending_tx(outpoints, tx_outs(outputs, |b, i| wallet.script(b, i)));
     let mut psbt = Psbt::from_unsigned_tx(tx).unwrap();
     for (n, i) in inputs.iter().enumerate() {
         let w = i.wallet;
@@ -1618,27 +1605,7 @@ struct TrIn<'w> {
 }
 
 fn tr_funding(i: &TrIn) -> Transaction {
-    let tag = format!("fund {} {} {} {}", i.wallet.descriptor, i.branch, i.index, i.sat);
-    Transaction {
-        version: transaction::Version::TWO,
-        lock_time: absolute::LockTime::ZERO,
-        input: vec![TxIn {
-            previous_output: OutPoint {
-                txid: Txid::from_byte_array(sha256d::Hash::hash(tag.as_bytes()).to_byte_array()),
-                vout: 0,
-            },
-            script_sig: ScriptBuf::new(),
-            sequence: Sequence::MAX,
-            witness: Witness::new(),
-        }],
-        output: vec![
-            TxOut { value: Amount::from_sat(5_000), script_pubkey: attacker_script() },
-            TxOut {
-                value: Amount::from_sat(i.sat),
-                script_pubkey: i.wallet.script(i.branch, i.index),
-            },
-        ],
-    }
+    funding_tx(&i.wallet.descriptor, i.branch, i.index, i.sat, i.wallet.script(i.branch, i.index))
 }
 
 /// How the taproot inputs are signed.
@@ -1652,30 +1619,9 @@ enum TrSigning {
 
 /// Builds a taproot PSBT: `witness_utxo` and the previous transaction on every input.
 fn build_tr(wallet: &TrWallet, inputs: &[TrIn], outputs: &[Out], signing: TrSigning) -> Psbt {
-    let tx = Transaction {
-        version: transaction::Version::TWO,
-        lock_time: absolute::LockTime::ZERO,
-        input: inputs
-            .iter()
-            .map(|i| TxIn {
-                previous_output: OutPoint { txid: tr_funding(i).compute_txid(), vout: 1 },
-                script_sig: ScriptBuf::new(),
-                sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
-                witness: Witness::new(),
-            })
-            .collect(),
-        output: outputs
-            .iter()
-            .map(|o| match o {
-                Out::Pay(script, sat) => {
-                    TxOut { value: Amount::from_sat(*sat), script_pubkey: script.clone() }
-                }
-                Out::Change(b, i, sat) => {
-                    TxOut { value: Amount::from_sat(*sat), script_pubkey: wallet.script(*b, *i) }
-                }
-            })
-            .collect(),
-    };
+    let outpoints =
+        inputs.iter().map(|i| OutPoint { txid: tr_funding(i).compute_txid(), vout: 1 }).collect();
+    let tx = spending_tx(outpoints, tx_outs(outputs, |b, i| wallet.script(b, i)));
     let mut psbt = Psbt::from_unsigned_tx(tx).unwrap();
     for (n, i) in inputs.iter().enumerate() {
         let prev = tr_funding(i);
@@ -2162,21 +2108,43 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
 }
 
 fn bench_tx(prevs: &[Transaction], pay: u64, change_script: ScriptBuf, change: u64) -> Transaction {
+    let outpoints = prevs.iter().map(|p| OutPoint { txid: p.compute_txid(), vout: 1 }).collect();
+    let outputs = vec![
+        TxOut { value: Amount::from_sat(pay), script_pubkey: script_of(DESTINATION) },
+        TxOut { value: Amount::from_sat(change), script_pubkey: change_script },
+    ];
+    spending_tx(outpoints, outputs)
+}
+
+/// The unsigned transaction of a request: version 2, locktime 0, RBF sequences.
+fn spending_tx(outpoints: Vec<OutPoint>, output: Vec<TxOut>) -> Transaction {
     Transaction {
         version: transaction::Version::TWO,
         lock_time: absolute::LockTime::ZERO,
-        input: prevs
-            .iter()
-            .map(|p| TxIn {
-                previous_output: OutPoint { txid: p.compute_txid(), vout: 1 },
+        input: outpoints
+            .into_iter()
+            .map(|previous_output| TxIn {
+                previous_output,
                 script_sig: ScriptBuf::new(),
                 sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
                 witness: Witness::new(),
             })
             .collect(),
-        output: vec![
-            TxOut { value: Amount::from_sat(pay), script_pubkey: script_of(DESTINATION) },
-            TxOut { value: Amount::from_sat(change), script_pubkey: change_script },
-        ],
+        output,
     }
+}
+
+/// The outputs of a request; change scripts come from `change_script(branch, index)`.
+fn tx_outs(outputs: &[Out], change_script: impl Fn(u32, u32) -> ScriptBuf) -> Vec<TxOut> {
+    outputs
+        .iter()
+        .map(|o| match o {
+            Out::Pay(script, sat) => {
+                TxOut { value: Amount::from_sat(*sat), script_pubkey: script.clone() }
+            }
+            Out::Change(b, i, sat) => {
+                TxOut { value: Amount::from_sat(*sat), script_pubkey: change_script(*b, *i) }
+            }
+        })
+        .collect()
 }
