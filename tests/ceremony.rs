@@ -3,15 +3,16 @@
 //! interoperability known answers of `tests/data/intent-kat/` (Python `json` + `hashlib`,
 //! PyNaCl).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{
+    assert_exit, intentguard, json_file, repo, run_with_stdin, show, stderr, stdout, TempDir, BIN,
+};
 use intentguard::text::needs_escape;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_intentguard");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The destination and amount that `vectors/dmm/honest/request.psbt` pays.
 const DMM_ADDRESS: &str = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
@@ -20,99 +21,16 @@ const TESTNET: &str = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx";
 const CREATED: &str = "2024-05-31T01:00:00Z";
 const LATER: &str = "2024-05-31T02:00:00Z";
 
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir()
-            .join(format!("intentguard-ceremony-{}-{n}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    /// The names in the directory, sorted.
-    fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(ROOT).join(path)
-}
-
 /// The binary, run in `dir`, with an environment of its own.
 fn ig(dir: &TempDir, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(&dir.0)
-        .args(args)
-        .env_remove("INTENTGUARD_LEDGER")
-        .env_remove("NO_COLOR")
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    intentguard(dir).current_dir(dir.path()).args(args).output().unwrap()
 }
 
 /// The binary with `input` on standard input.
 fn ig_stdin(dir: &TempDir, args: &[&str], input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .current_dir(&dir.0)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(out.status.code(), Some(code), "{}", show(out));
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
+    let mut command = Command::new(BIN);
+    command.current_dir(dir.path()).args(args);
+    run_with_stdin(command, input)
 }
 
 /// Exit code 2, nothing on standard output, `message` in the error; returns standard error.
@@ -143,10 +61,6 @@ fn private(path: &Path) {
     }
     #[cfg(not(unix))]
     let _ = path;
-}
-
-fn json_file(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 /// `keygen` for `name` in `dir`; returns the public key hex.
@@ -221,7 +135,7 @@ fn sign(dir: &TempDir, who: &str, extra: &[&str]) -> Output {
 /// request and, with a ledger, rejecting another transaction for the same intent.
 #[test]
 fn a_whole_ceremony_ends_in_an_approved_request_and_a_refused_replay() {
-    let dir = TempDir::new("ceremony");
+    let dir = TempDir::new("ceremony", "ceremony");
     let keys = three_approvers(&dir);
     assert_eq!(keys.iter().collect::<std::collections::BTreeSet<_>>().len(), 3);
 
@@ -323,7 +237,7 @@ fn a_whole_ceremony_ends_in_an_approved_request_and_a_refused_replay() {
 
 #[test]
 fn keygen_writes_an_owner_only_key_and_prints_its_public_key() {
-    let dir = TempDir::new("keygen");
+    let dir = TempDir::new("ceremony", "keygen");
     let public = keygen(&dir, "alice");
     assert!(public.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{public}");
     let bytes = std::fs::read(dir.join("alice.key")).unwrap();
@@ -344,7 +258,7 @@ fn keygen_writes_an_owner_only_key_and_prints_its_public_key() {
 
 #[test]
 fn keygen_never_overwrites_or_follows_a_link() {
-    let dir = TempDir::new("keygen-exists");
+    let dir = TempDir::new("ceremony", "keygen-exists");
     let existing = dir.write("alice.key", "precious");
     let out = ig(&dir, &["keygen", "--out", "alice.key"]);
     assert_refused(&out, "alice.key already exists; keygen never overwrites a file");
@@ -370,7 +284,7 @@ fn keygen_never_overwrites_or_follows_a_link() {
 fn signing_refuses_a_key_file_that_others_can_access() {
     use std::os::unix::fs::PermissionsExt;
 
-    let dir = TempDir::new("key-permissions");
+    let dir = TempDir::new("ceremony", "key-permissions");
     three_approvers(&dir);
     new_intent(&dir);
     let before = std::fs::read(dir.join("intent.json")).unwrap();
@@ -396,7 +310,7 @@ fn signing_refuses_a_key_file_that_others_can_access() {
 
 #[test]
 fn a_damaged_key_file_is_refused_without_showing_the_secret() {
-    let dir = TempDir::new("key-damaged");
+    let dir = TempDir::new("ceremony", "key-damaged");
     three_approvers(&dir);
     new_intent(&dir);
     let text = std::fs::read_to_string(dir.join("alice.key")).unwrap();
@@ -425,7 +339,7 @@ fn a_damaged_key_file_is_refused_without_showing_the_secret() {
 
 #[test]
 fn intent_new_writes_what_was_asked_to_a_file_or_standard_output() {
-    let dir = TempDir::new("new");
+    let dir = TempDir::new("ceremony", "new");
     three_approvers(&dir);
     let args = |out: Option<&str>| {
         let mut a = vec![
@@ -481,7 +395,7 @@ fn intent_new_writes_what_was_asked_to_a_file_or_standard_output() {
 /// `--out` file keeps its old content, standard output stays empty).
 #[test]
 fn intent_new_refuses_each_bad_input_and_writes_nothing() {
-    let dir = TempDir::new("new-bad");
+    let dir = TempDir::new("ceremony", "new-bad");
     three_approvers(&dir);
     dir.write("out.json", "old");
     let vault = repo("policies/vault-testnet.toml");
@@ -575,7 +489,7 @@ fn intent_new_refuses_each_bad_input_and_writes_nothing() {
 
 #[test]
 fn signing_again_replaces_the_approval_and_never_adds_a_second() {
-    let dir = TempDir::new("sign-replace");
+    let dir = TempDir::new("ceremony", "sign-replace");
     three_approvers(&dir);
     new_intent(&dir);
     for _ in 0..2 {
@@ -614,7 +528,7 @@ fn signing_again_replaces_the_approval_and_never_adds_a_second() {
 
 #[test]
 fn signing_refuses_expired_malformed_and_foreign_intents_and_wrong_keys() {
-    let dir = TempDir::new("sign-bad");
+    let dir = TempDir::new("ceremony", "sign-bad");
     three_approvers(&dir);
     new_intent(&dir);
     dir.write("out.json", "old");
@@ -762,7 +676,7 @@ fn signing_refuses_expired_malformed_and_foreign_intents_and_wrong_keys() {
 
 #[test]
 fn intent_show_exit_codes() {
-    let dir = TempDir::new("show-exit");
+    let dir = TempDir::new("ceremony", "show-exit");
     three_approvers(&dir);
     new_intent(&dir);
     let show_with = |extra: &[&str], file: &str| {
@@ -848,7 +762,7 @@ fn intent_show_exit_codes() {
 
 #[test]
 fn intent_show_gives_the_digest_in_groups_and_the_window_in_utc_and_relative() {
-    let dir = TempDir::new("show-screen");
+    let dir = TempDir::new("ceremony", "show-screen");
     three_approvers(&dir);
     new_intent(&dir);
     let out = ig(&dir, &["intent", "show", "--now", "2024-05-31T02:30:00Z", "intent.json"]);
@@ -894,7 +808,7 @@ quorum      not checked: pass --policy FILE to verify the approvals
 /// characters are shown escaped by `intent show`, `intent sign` and `policy check`.
 #[test]
 fn escapes_in_a_memo_and_an_approver_name_are_neutralised_on_screen() {
-    let dir = TempDir::new("hostile");
+    let dir = TempDir::new("ceremony", "hostile");
     three_approvers(&dir);
     new_intent(&dir);
     let mut intent = json_file(&dir.join("intent.json"));
@@ -958,7 +872,7 @@ fn known_addresses() -> Vec<Value> {
 /// each descriptor shape, taproot included, at the right index of the right branch.
 #[test]
 fn policy_check_shows_addresses_other_tools_derive() {
-    let dir = TempDir::new("policy-check");
+    let dir = TempDir::new("ceremony", "policy-check");
     let known = known_addresses();
     let files = [
         "policies/vault-testnet.toml",
@@ -1001,7 +915,7 @@ fn policy_check_shows_addresses_other_tools_derive() {
 
 #[test]
 fn policy_check_describes_the_wallet() {
-    let dir = TempDir::new("policy-describe");
+    let dir = TempDir::new("ceremony", "policy-describe");
     let out = ig(&dir, &["policy", "check", repo("policies/treasury.toml").to_str().unwrap()]);
     assert_exit(&out, 0);
     let text = stdout(&out);
@@ -1039,7 +953,7 @@ fn policy_check_describes_the_wallet() {
 
 #[test]
 fn policy_check_refuses_invalid_policies_and_arguments() {
-    let dir = TempDir::new("policy-bad");
+    let dir = TempDir::new("ceremony", "policy-bad");
     let treasury = std::fs::read_to_string(repo("policies/treasury.toml")).unwrap();
     dir.write("typo.toml", treasury.replace("max_fee_rate_sat_vb", "max_fee_rate_sat_vbb"));
     assert_refused(
@@ -1062,7 +976,7 @@ fn policy_check_refuses_invalid_policies_and_arguments() {
 
 #[test]
 fn every_new_command_has_help() {
-    let dir = TempDir::new("help");
+    let dir = TempDir::new("ceremony", "help");
     for (args, needle) in [
         (&["keygen", "--help"][..], "Usage: intentguard keygen --out <FILE>"),
         (
@@ -1197,7 +1111,7 @@ fn intents_match_the_independent_known_answers() {
 /// signature PyNaCl wrote.
 #[test]
 fn the_command_line_accepts_and_reproduces_independent_approvals() {
-    let dir = TempDir::new("kat-cli");
+    let dir = TempDir::new("ceremony", "kat-cli");
     for case in kat_cases() {
         let file = repo(&format!("tests/data/intent-kat/{}", case.files[0]));
         let intent = intentguard::Intent::from_json_bytes(&std::fs::read(&file).unwrap()).unwrap();

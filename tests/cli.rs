@@ -1,100 +1,16 @@
 //! The `intentguard` binary as a signer runs it: exit codes, the JSON of SPEC 4, the error
 //! object of exit code 2, the text view, and the replay ledger across processes.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::{
+    assert_exit, assert_json_error, case, expected, intentguard, json, now_of, run_with_stdin,
+    show, verify, verify_case, TempDir,
+};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_intentguard");
-
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("intentguard-cli-{}-{n}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A vector folder: `vectors/<name>`.
-fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors").join(name)
-}
-
-fn expected(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap()
-}
-
-fn now_of(dir: &Path) -> String {
-    expected(dir)["now"].as_str().unwrap().to_owned()
-}
-
-/// The binary with an environment of its own: no ledger variable, no colour preference,
-/// and a data directory inside `home` so the user's real ledger is never touched.
-fn intentguard(home: &TempDir) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("INTENTGUARD_LEDGER")
-        .env_remove("NO_COLOR")
-        .env("HOME", home.join("home"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null());
-    command
-}
-
-/// `verify` of these files at `now`, with `extra` arguments before the PSBT.
-fn verify(
-    home: &TempDir,
-    policy: &Path,
-    intent: &Path,
-    now: &str,
-    extra: &[&str],
-    psbt: &Path,
-) -> Command {
-    let mut command = intentguard(home);
-    command
-        .arg("verify")
-        .arg("--policy")
-        .arg(policy)
-        .arg("--intent")
-        .arg(intent)
-        .arg("--now")
-        .arg(now)
-        .args(extra)
-        .arg(psbt);
-    command
-}
-
-/// `verify` of a vector folder's files, at its `now`.
-fn verify_case(home: &TempDir, dir: &Path, extra: &[&str]) -> Command {
-    let (policy, intent, psbt) =
-        (dir.join("policy.toml"), dir.join("intent.json"), dir.join("request.psbt"));
-    verify(home, &policy, &intent, &now_of(dir), extra, &psbt)
-}
 
 /// `verify` of the honest vector with one file replaced, in JSON and without a ledger.
 fn verify_honest_with(
@@ -119,40 +35,6 @@ fn run(mut command: Command) -> Output {
     command.output().unwrap()
 }
 
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(out.status.code(), Some(code), "{}", show(out));
-}
-
-/// Standard output as exactly one JSON object.
-fn json(out: &Output) -> Value {
-    let value: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e})\n{}", show(out)));
-    assert!(value.is_object(), "{}", show(out));
-    value
-}
-
-/// Asserts exit code 2 with `{"error":{"code":…,"message":…}}` and nothing else on stdout;
-/// returns the message.
-fn assert_json_error(out: &Output, code: &str) -> String {
-    assert_exit(out, 2);
-    let value = json(out);
-    let error = value.as_object().unwrap();
-    assert_eq!(error.keys().collect::<Vec<_>>(), ["error"], "{}", show(out));
-    assert_eq!(value["error"]["code"], code, "{}", show(out));
-    assert_eq!(value["error"].as_object().unwrap().len(), 2, "{}", show(out));
-    assert!(out.stderr.is_empty(), "{}", show(out));
-    value["error"]["message"].as_str().unwrap().to_owned()
-}
-
 /// The findings of a report or of an `expected.json`, as (code, place) pairs.
 fn findings(value: &Value) -> Vec<(String, Option<(String, u64)>)> {
     value["findings"]
@@ -173,7 +55,7 @@ fn findings(value: &Value) -> Vec<(String, Option<(String, u64)>)> {
 
 #[test]
 fn missing_policy_flag_is_usage_json() {
-    let home = TempDir::new("usage-policy");
+    let home = TempDir::new("cli", "usage-policy");
     let mut command = intentguard(&home);
     command.args(["verify", "--intent", "i.json", "--format", "json", "r.psbt"]);
     let out = run(command);
@@ -183,7 +65,7 @@ fn missing_policy_flag_is_usage_json() {
 
 #[test]
 fn bad_now_is_usage_json() {
-    let home = TempDir::new("usage-now");
+    let home = TempDir::new("cli", "usage-now");
     let mut command = intentguard(&home);
     command.args([
         "verify",
@@ -204,7 +86,7 @@ fn bad_now_is_usage_json() {
 
 #[test]
 fn unknown_format_is_usage() {
-    let home = TempDir::new("usage-format");
+    let home = TempDir::new("cli", "usage-format");
     let mut command = intentguard(&home);
     command.args(["verify", "--policy", "p", "--intent", "i", "--format", "xml", "r"]);
     let out = run(command);
@@ -221,7 +103,7 @@ fn unknown_format_is_usage() {
 
 #[test]
 fn ledger_and_no_ledger_together_is_usage() {
-    let home = TempDir::new("usage-conflict");
+    let home = TempDir::new("cli", "usage-conflict");
     let mut command = intentguard(&home);
     command.args([
         "verify",
@@ -242,7 +124,7 @@ fn ledger_and_no_ledger_together_is_usage() {
 
 #[test]
 fn help_and_version_exit_0() {
-    let home = TempDir::new("help");
+    let home = TempDir::new("cli", "help");
     let mut command = intentguard(&home);
     command.args(["verify", "--help"]);
     let out = run(command);
@@ -260,7 +142,7 @@ fn help_and_version_exit_0() {
 
 #[test]
 fn no_arguments_is_usage() {
-    let home = TempDir::new("no-args");
+    let home = TempDir::new("cli", "no-args");
     let out = run(intentguard(&home));
     assert_exit(&out, 2);
     assert!(out.stdout.is_empty(), "{}", show(&out));
@@ -271,7 +153,7 @@ fn no_arguments_is_usage() {
 
 #[test]
 fn missing_policy_file_is_io() {
-    let home = TempDir::new("io-policy");
+    let home = TempDir::new("cli", "io-policy");
     let missing = home.join("no-such-policy.toml");
     let out = verify_honest_with(&home, Some(&missing), None, None);
     let message = assert_json_error(&out, "IO");
@@ -282,7 +164,7 @@ fn missing_policy_file_is_io() {
 
 #[test]
 fn missing_psbt_file_is_io_in_text_mode() {
-    let home = TempDir::new("io-psbt");
+    let home = TempDir::new("cli", "io-psbt");
     let missing = home.join("no-such-request.psbt");
     let dir = case("dmm/honest");
     let (policy, intent) = (dir.join("policy.toml"), dir.join("intent.json"));
@@ -302,7 +184,7 @@ fn missing_psbt_file_is_io_in_text_mode() {
 
 #[test]
 fn policy_with_an_unknown_key_is_policy_invalid() {
-    let home = TempDir::new("policy-unknown-key");
+    let home = TempDir::new("cli", "policy-unknown-key");
     let mut policy = std::fs::read_to_string(case("dmm/honest/policy.toml")).unwrap();
     // The file ends in [limits]: a typo in a limit must never silently drop the limit.
     assert!(policy.contains("\n[limits]\n"));
@@ -316,7 +198,7 @@ fn policy_with_an_unknown_key_is_policy_invalid() {
 
 #[test]
 fn malformed_intent_is_intent_malformed() {
-    let home = TempDir::new("intent-malformed");
+    let home = TempDir::new("cli", "intent-malformed");
     let intent = home.write("intent.json", "{\"version\": 1, \"id\": ");
     let out = verify_honest_with(&home, None, Some(&intent), None);
     let message = assert_json_error(&out, "INTENT_MALFORMED");
@@ -325,7 +207,7 @@ fn malformed_intent_is_intent_malformed() {
 
 #[test]
 fn junk_psbt_is_psbt_malformed() {
-    let home = TempDir::new("psbt-junk");
+    let home = TempDir::new("cli", "psbt-junk");
     let psbt = home.write("request.psbt", b"this is not a signing request\n");
     let out = verify_honest_with(&home, None, None, Some(&psbt));
     let message = assert_json_error(&out, "PSBT_MALFORMED");
@@ -335,7 +217,7 @@ fn junk_psbt_is_psbt_malformed() {
 
 #[test]
 fn psbt_over_100_mib_is_refused_unread() {
-    let home = TempDir::new("psbt-huge");
+    let home = TempDir::new("cli", "psbt-huge");
     let psbt = home.join("huge.psbt");
     // A sparse file one byte over the limit: it takes no disk space.
     let file = std::fs::File::create(&psbt).unwrap();
@@ -348,18 +230,13 @@ fn psbt_over_100_mib_is_refused_unread() {
 
 #[test]
 fn psbt_from_standard_input() {
-    use std::io::Write;
-
-    let home = TempDir::new("psbt-stdin");
+    let home = TempDir::new("cli", "psbt-stdin");
     let dir = case("dmm/honest");
     let (policy, intent) = (dir.join("policy.toml"), dir.join("intent.json"));
     let feed = |bytes: &[u8]| {
         let extra = ["--no-ledger", "--format", "json"];
-        let mut command = verify(&home, &policy, &intent, &now_of(&dir), &extra, Path::new("-"));
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-        child.wait_with_output().unwrap()
+        let command = verify(&home, &policy, &intent, &now_of(&dir), &extra, Path::new("-"));
+        run_with_stdin(command, bytes)
     };
     let out = feed(&std::fs::read(dir.join("request.psbt")).unwrap());
     assert_exit(&out, 0);
@@ -378,7 +255,7 @@ fn unreachable_postgres_ledger_is_ledger_without_printing_the_password() {
     // A port with nothing listening: the URL is taken as a PostgreSQL ledger, fails to
     // connect, and no message repeats the password (tests/ledger.rs has the rest).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let home = TempDir::new("ledger-postgres");
+    let home = TempDir::new("cli", "ledger-postgres");
     let dir = case("dmm/honest");
     let target = format!("postgres://user@127.0.0.1:{port}/db");
     for format in ["json", "text"] {
@@ -412,7 +289,7 @@ fn unreachable_postgres_ledger_is_ledger_without_printing_the_password() {
 
 #[test]
 fn other_url_schemes_are_refused() {
-    let home = TempDir::new("ledger-mysql");
+    let home = TempDir::new("cli", "ledger-mysql");
     let out = run(verify_case(
         &home,
         &case("dmm/honest"),
@@ -429,7 +306,7 @@ fn other_url_schemes_are_refused() {
 
 #[test]
 fn corrupt_ledger_file_is_ledger() {
-    let home = TempDir::new("ledger-corrupt");
+    let home = TempDir::new("cli", "ledger-corrupt");
     let dir = case("dmm/honest");
     let ledger = home.write("ledger.sqlite3", vec![0x5a_u8; 8192]);
     let ledger = ledger.to_str().unwrap();
@@ -440,7 +317,7 @@ fn corrupt_ledger_file_is_ledger() {
 
 #[test]
 fn ledger_in_a_missing_directory_is_ledger() {
-    let home = TempDir::new("ledger-no-dir");
+    let home = TempDir::new("cli", "ledger-no-dir");
     let dir = case("dmm/honest");
     let ledger = home.join("no/such/dir/ledger.sqlite3");
     let out = run(verify_case(&home, &dir, &["--ledger", ledger.to_str().unwrap()]));
@@ -454,7 +331,7 @@ fn ledger_in_a_missing_directory_is_ledger() {
 
 #[test]
 fn honest_request_is_approved() {
-    let home = TempDir::new("honest");
+    let home = TempDir::new("cli", "honest");
     let dir = case("dmm/honest");
     let out = run(verify_case(&home, &dir, &["--no-ledger", "--format", "json"]));
     assert_exit(&out, 0);
@@ -471,7 +348,7 @@ fn honest_request_is_approved() {
 
 #[test]
 fn redirected_request_is_rejected() {
-    let home = TempDir::new("redirected");
+    let home = TempDir::new("cli", "redirected");
     let dir = case("dmm/redirected");
     let out = run(verify_case(&home, &dir, &["--no-ledger", "--format", "json"]));
     assert_exit(&out, 1);
@@ -486,7 +363,7 @@ fn redirected_request_is_rejected() {
 
 #[test]
 fn redirected_request_in_text_says_rejected_without_colour() {
-    let home = TempDir::new("redirected-text");
+    let home = TempDir::new("cli", "redirected-text");
     let dir = case("dmm/redirected");
     let mut command = verify_case(&home, &dir, &["--no-ledger"]);
     command.env("NO_COLOR", "1");
@@ -506,7 +383,7 @@ fn redirected_request_in_text_says_rejected_without_colour() {
 
 #[test]
 fn honest_request_in_text_shows_what_a_signer_checks() {
-    let home = TempDir::new("honest-text");
+    let home = TempDir::new("cli", "honest-text");
     let dir = case("dmm/honest");
     let out = run(verify_case(&home, &dir, &["--no-ledger"]));
     assert_exit(&out, 0);
@@ -530,7 +407,7 @@ fn honest_request_in_text_shows_what_a_signer_checks() {
 
 #[test]
 fn text_from_files_never_reaches_the_terminal_raw() {
-    let home = TempDir::new("hostile-text");
+    let home = TempDir::new("cli", "hostile-text");
     let mut intent: Value =
         serde_json::from_slice(&std::fs::read(case("dmm/honest/intent.json")).unwrap()).unwrap();
     intent["payments"][0]["memo"] = "OTC \u{1b}[2J\u{1b}[1;32mAPPROVED\u{202e}gninrael".into();
@@ -558,7 +435,7 @@ fn text_from_files_never_reaches_the_terminal_raw() {
 #[cfg(target_os = "linux")]
 #[test]
 fn report_that_cannot_be_written_is_exit_2() {
-    let home = TempDir::new("stdout-full");
+    let home = TempDir::new("cli", "stdout-full");
     for format in ["json", "text"] {
         let mut command =
             verify_case(&home, &case("dmm/honest"), &["--no-ledger", "--format", format]);
@@ -591,7 +468,7 @@ fn every_vector_exits_as_expected() {
     }
     dirs.sort();
     assert!(dirs.len() >= 3, "only {} vectors", dirs.len());
-    let home = TempDir::new("every-vector");
+    let home = TempDir::new("cli", "every-vector");
     for (n, dir) in dirs.iter().enumerate() {
         let want = expected(dir);
         let ledger = home.join(&format!("ledger-{n}.sqlite3"));
@@ -635,7 +512,7 @@ fn every_vector_exits_as_expected() {
 
 #[test]
 fn ledger_binds_an_intent_to_one_transaction() {
-    let home = TempDir::new("replay");
+    let home = TempDir::new("cli", "replay");
     let ledger = home.join("ledger.sqlite3");
     let ledger = ledger.to_str().unwrap();
     let args = ["--ledger", ledger, "--format", "json"];
@@ -657,7 +534,7 @@ fn ledger_binds_an_intent_to_one_transaction() {
 
 #[test]
 fn honest_alt_alone_is_approved() {
-    let home = TempDir::new("honest-alt");
+    let home = TempDir::new("cli", "honest-alt");
     let out =
         run(verify_case(&home, &case("dmm/honest-alt"), &["--no-ledger", "--format", "json"]));
     assert_exit(&out, 0);
@@ -666,7 +543,7 @@ fn honest_alt_alone_is_approved() {
 
 #[test]
 fn default_ledger_lives_in_the_data_directory() {
-    let home = TempDir::new("default-ledger");
+    let home = TempDir::new("cli", "default-ledger");
     let out = run(verify_case(&home, &case("dmm/honest"), &["--format", "json"]));
     assert_exit(&out, 0);
     assert!(home.join("data/intentguard/ledger.sqlite3").is_file());
@@ -680,7 +557,7 @@ fn default_ledger_lives_in_the_data_directory() {
 
 #[test]
 fn ledger_from_the_environment() {
-    let home = TempDir::new("env-ledger");
+    let home = TempDir::new("cli", "env-ledger");
     let ledger = home.join("env.sqlite3");
     let mut command = verify_case(&home, &case("dmm/honest-alt"), &["--format", "json"]);
     command.env("INTENTGUARD_LEDGER", &ledger);
@@ -700,7 +577,7 @@ fn ledger_from_the_environment() {
 
 #[test]
 fn concurrent_verifications_agree_on_one_transaction() {
-    let home = TempDir::new("concurrent");
+    let home = TempDir::new("cli", "concurrent");
     let ledger = home.join("ledger.sqlite3");
     let ledger = ledger.to_str().unwrap();
     let cases = ["dmm/honest", "dmm/honest-alt"];

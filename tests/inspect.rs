@@ -2,30 +2,22 @@
 //! version 0, version 2 and taproot PSBTs with and without a policy, unknown and proprietary
 //! fields, the error object of exit code 2, and escaping of what the PSBT says.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::str::FromStr;
 
+use common::{assert_exit, assert_json_error, case, repo, run_with_stdin, show, stdout, BIN};
 use intentguard::bitcoin::psbt::raw;
 use intentguard::bitcoin::Psbt;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_intentguard");
-
 const HONEST_TXID: &str = "ef98db06a9f966295f914d2e26025b547f20325d1021f68e7614f111fc9746be";
 const NUMS_H: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0";
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn vector(name: &str) -> PathBuf {
-    root().join("vectors").join(name)
-}
-
 fn treasury() -> PathBuf {
-    root().join("policies/treasury.toml")
+    repo("policies/treasury.toml")
 }
 
 /// A file under the system's temporary directory, removed on drop.
@@ -58,53 +50,22 @@ fn inspect(args: &[&str], psbt: &Path) -> Output {
 }
 
 fn inspect_stdin(args: &[&str], bytes: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("inspect")
-        .args(args)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    let mut command = Command::new(BIN);
+    command.arg("inspect").args(args).arg("-");
+    run_with_stdin(command, bytes)
 }
 
 /// Asserts exit code 0 and nothing on standard error; returns standard output.
 fn listed(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(0), "{}", show(out));
+    assert_exit(out, 0);
     assert!(out.stderr.is_empty(), "{}", show(out));
-    String::from_utf8(out.stdout.clone()).unwrap()
+    stdout(out)
 }
 
 /// Asserts exit code 0 and exactly one JSON object on standard output.
 fn listed_json(out: &Output) -> Value {
-    let value: Value = serde_json::from_str(&listed(out))
-        .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e})\n{}", show(out)));
-    assert!(value.is_object(), "{}", show(out));
-    value
-}
-
-/// Asserts exit code 2 with `{"error":{"code":…,"message":…}}` alone on stdout; returns the
-/// message.
-fn json_error(out: &Output, code: &str) -> String {
-    assert_eq!(out.status.code(), Some(2), "{}", show(out));
-    assert!(out.stderr.is_empty(), "{}", show(out));
-    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(value.as_object().unwrap().keys().collect::<Vec<_>>(), ["error"], "{}", show(out));
-    assert_eq!(value["error"]["code"], code, "{}", show(out));
-    assert_eq!(value["error"].as_object().unwrap().len(), 2, "{}", show(out));
-    value["error"]["message"].as_str().unwrap().to_owned()
+    listed(out);
+    common::json(out)
 }
 
 fn ownerships(value: &Value, map: &str) -> Vec<Value> {
@@ -122,7 +83,7 @@ fn assert_fits_80_columns(text: &str) {
 
 #[test]
 fn v0_without_policy_lists_amounts_addresses_and_fee_for_mainnet() {
-    let v = listed_json(&inspect(&["--format", "json"], &vector("dmm/honest/request.psbt")));
+    let v = listed_json(&inspect(&["--format", "json"], &case("dmm/honest/request.psbt")));
     assert_eq!(v["psbt_version"], 0);
     assert_eq!(v["txid"], HONEST_TXID);
     assert_eq!(v["locktime_determined"], true);
@@ -174,7 +135,7 @@ fn v0_without_policy_lists_amounts_addresses_and_fee_for_mainnet() {
 fn v0_with_policy_says_which_inputs_and_outputs_are_the_wallets() {
     let policy = treasury();
     let args = ["--policy", policy.to_str().unwrap(), "--format", "json"];
-    let v = listed_json(&inspect(&args, &vector("dmm/honest/request.psbt")));
+    let v = listed_json(&inspect(&args, &case("dmm/honest/request.psbt")));
     assert_eq!(v["network_from_policy"], true);
     assert_eq!(v["wallet"], "treasury");
     assert_eq!(
@@ -196,10 +157,8 @@ fn v0_with_policy_says_which_inputs_and_outputs_are_the_wallets() {
 #[test]
 fn v0_with_policy_in_text_reads_in_full() {
     let policy = treasury();
-    let text = listed(&inspect(
-        &["--policy", policy.to_str().unwrap()],
-        &vector("dmm/honest/request.psbt"),
-    ));
+    let text =
+        listed(&inspect(&["--policy", policy.to_str().unwrap()], &case("dmm/honest/request.psbt")));
     let expected = "\
 PSBT version 0, 2 inputs and 2 outputs: listed as found, not verified; run
 intentguard verify before signing
@@ -272,7 +231,7 @@ outputs (2)
 
 #[test]
 fn text_without_policy_says_the_addresses_are_for_mainnet() {
-    let text = listed(&inspect(&[], &vector("dmm/honest/request.psbt")));
+    let text = listed(&inspect(&[], &case("dmm/honest/request.psbt")));
     assert!(
         text.contains(
             "\nnetwork     bitcoin: assumed for the addresses below (no --policy given)\n"
@@ -284,10 +243,10 @@ fn text_without_policy_says_the_addresses_are_for_mainnet() {
 
 #[test]
 fn v2_has_the_txid_of_the_same_v0_transaction() {
-    let v0 = listed_json(&inspect(&["--format", "json"], &vector("dmm/honest/request.psbt")));
+    let v0 = listed_json(&inspect(&["--format", "json"], &case("dmm/honest/request.psbt")));
     let policy = treasury();
     let args = ["--policy", policy.to_str().unwrap(), "--format", "json"];
-    let v2 = listed_json(&inspect(&args, &vector("v2/dmm/honest/request.psbt")));
+    let v2 = listed_json(&inspect(&args, &case("v2/dmm/honest/request.psbt")));
     assert_eq!(v2["psbt_version"], 2);
     assert_eq!(v2["txid"], HONEST_TXID);
     assert_eq!(v2["locktime_determined"], true);
@@ -313,14 +272,14 @@ fn v2_has_the_txid_of_the_same_v0_transaction() {
             (json!("wallet"), json!(1), json!(3)),
         ]
     );
-    let text = listed(&inspect(&[], &vector("v2/dmm/honest/request.psbt")));
+    let text = listed(&inspect(&[], &case("v2/dmm/honest/request.psbt")));
     assert!(text.starts_with("PSBT version 2, 2 inputs and 2 outputs"), "{text}");
     assert!(text.contains(&format!("\ntxid        {HONEST_TXID}\n")), "{text}");
 }
 
 #[test]
 fn taproot_lists_script_path_signatures_and_wallet_places() {
-    let dir = vector("601-tr-nums-sortedmulti-a");
+    let dir = case("601-tr-nums-sortedmulti-a");
     let policy = dir.join("policy.toml");
     let psbt = dir.join("request.psbt");
     let v =
@@ -423,13 +382,13 @@ fn claims_that_do_not_derive_and_scripts_that_differ_are_told_apart() {
         ),
     ];
     for (name, map, index, want) in cases {
-        let dir = vector(name);
+        let dir = case(name);
         let policy = dir.join("policy.toml");
         let args = ["--policy", policy.to_str().unwrap(), "--format", "json"];
         let v = listed_json(&inspect(&args, &dir.join("request.psbt")));
         assert_eq!(v[map][index]["ownership"], want, "{name} {map} {index}");
     }
-    let dir = vector("304-change-derivation-mismatch");
+    let dir = case("304-change-derivation-mismatch");
     let policy = dir.join("policy.toml");
     let text = listed(&inspect(&["--policy", policy.to_str().unwrap()], &dir.join("request.psbt")));
     assert!(
@@ -443,7 +402,7 @@ fn claims_that_do_not_derive_and_scripts_that_differ_are_told_apart() {
 
 #[test]
 fn a_witness_utxo_that_disagrees_with_the_previous_transaction_is_flagged() {
-    let psbt = vector("619-tr-witness-utxo-understated/request.psbt");
+    let psbt = case("619-tr-witness-utxo-understated/request.psbt");
     let v = listed_json(&inspect(&["--format", "json"], &psbt));
     let input = &v["inputs"][0];
     assert_eq!(input["amount_from"], "previous_transaction");
@@ -461,7 +420,7 @@ fn a_witness_utxo_that_disagrees_with_the_previous_transaction_is_flagged() {
 
 #[test]
 fn unknown_and_proprietary_fields_are_counted_per_map_with_their_key_types() {
-    let psbt = vector("501-psbt-unknown-field/request.psbt");
+    let psbt = case("501-psbt-unknown-field/request.psbt");
     let v = listed_json(&inspect(&["--format", "json"], &psbt));
     assert_eq!(
         v["global"]["proprietary"],
@@ -500,7 +459,7 @@ fn unknown_and_proprietary_fields_are_counted_per_map_with_their_key_types() {
 /// that paints a banner and reverses text, and a MuSig2 field that `bitcoin` keeps as
 /// unknown.
 fn hostile_psbt() -> Vec<u8> {
-    let base64 = std::fs::read_to_string(vector("dmm/honest/request.psbt")).unwrap();
+    let base64 = std::fs::read_to_string(case("dmm/honest/request.psbt")).unwrap();
     let mut psbt = Psbt::from_str(base64.trim()).unwrap();
     psbt.proprietary.insert(
         raw::ProprietaryKey {
@@ -553,7 +512,7 @@ fn untrusted_strings_are_escaped_in_text_and_kept_in_json() {
 
 #[test]
 fn psbt_from_standard_input_in_any_encoding() {
-    let base64 = std::fs::read(vector("dmm/honest/request.psbt")).unwrap();
+    let base64 = std::fs::read(case("dmm/honest/request.psbt")).unwrap();
     let v = listed_json(&inspect_stdin(&["--format", "json"], &base64));
     assert_eq!(v["txid"], HONEST_TXID);
     let raw = intentguard::request::decode_encoding(&base64).unwrap().1.into_owned();
@@ -566,7 +525,7 @@ fn psbt_from_standard_input_in_any_encoding() {
 
 #[test]
 fn every_vector_is_listed_or_refused_and_fits_80_columns() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("vectors"))
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo("vectors"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("request.psbt").is_file())
@@ -594,7 +553,7 @@ fn every_vector_is_listed_or_refused_and_fits_80_columns() {
 #[test]
 fn junk_is_psbt_malformed() {
     let junk = TempFile::new("junk.psbt", b"this is not a signing request\n");
-    let message = json_error(&inspect(&["--format", "json"], &junk.0), "PSBT_MALFORMED");
+    let message = assert_json_error(&inspect(&["--format", "json"], &junk.0), "PSBT_MALFORMED");
     assert!(
         message.starts_with(&format!("{}: the request is not a PSBT: ", junk.0.display())),
         "{message}"
@@ -610,14 +569,14 @@ fn junk_is_psbt_malformed() {
     );
 
     let message =
-        json_error(&inspect_stdin(&["--format", "json"], b"cHNidP8BAAo="), "PSBT_MALFORMED");
+        assert_json_error(&inspect_stdin(&["--format", "json"], b"cHNidP8BAAo="), "PSBT_MALFORMED");
     assert!(message.starts_with("standard input: the PSBT is malformed: "), "{message}");
 }
 
 #[test]
 fn a_malformed_psbt_gets_the_parsers_message() {
-    let psbt = vector("205-input-prev-tx-mismatch-txid/request.psbt");
-    let message = json_error(&inspect(&["--format", "json"], &psbt), "PSBT_MALFORMED");
+    let psbt = case("205-input-prev-tx-mismatch-txid/request.psbt");
+    let message = assert_json_error(&inspect(&["--format", "json"], &psbt), "PSBT_MALFORMED");
     let want = format!(
         "{}: the PSBT is malformed: input 0, key type 0x00 (PSBT_IN_NON_WITNESS_UTXO): the \
          previous transaction's txid is ",
@@ -628,24 +587,24 @@ fn a_malformed_psbt_gets_the_parsers_message() {
 
 #[test]
 fn bad_policy_missing_file_and_usage_errors() {
-    let psbt = vector("dmm/honest/request.psbt");
+    let psbt = case("dmm/honest/request.psbt");
     let bad = TempFile::new("bad-policy.toml", b"name = \"treasury\"\nnetwork = \"bitcoin\"\n");
-    let message = json_error(
+    let message = assert_json_error(
         &inspect(&["--policy", bad.0.to_str().unwrap(), "--format", "json"], &psbt),
         "POLICY_INVALID",
     );
     assert!(message.starts_with(&format!("{}: ", bad.0.display())), "{message}");
 
     let missing = Path::new("/nonexistent/intentguard/request.psbt");
-    let message = json_error(&inspect(&["--format", "json"], missing), "IO");
+    let message = assert_json_error(&inspect(&["--format", "json"], missing), "IO");
     assert!(message.starts_with("cannot read the PSBT file /nonexistent/"), "{message}");
 
     let missing_policy = ["--policy", "/nonexistent/p.toml", "--format", "json"];
-    json_error(&inspect(&missing_policy, &psbt), "IO");
+    assert_json_error(&inspect(&missing_policy, &psbt), "IO");
 
-    json_error(&inspect(&["--format", "json", "--bogus"], &psbt), "USAGE");
+    assert_json_error(&inspect(&["--format", "json", "--bogus"], &psbt), "USAGE");
     let out = Command::new(BIN).args(["inspect", "--format", "json"]).output().unwrap();
-    json_error(&out, "USAGE");
+    assert_json_error(&out, "USAGE");
     let out = Command::new(BIN).args(["inspect", "--format", "xml", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(out.stdout.is_empty(), "{}", show(&out));
@@ -668,6 +627,6 @@ fn a_psbt_over_100_mib_is_refused_unread() {
         .unwrap()
         .set_len(100 * 1024 * 1024 + 1)
         .unwrap();
-    let message = json_error(&inspect(&["--format", "json"], &huge.0), "PSBT_MALFORMED");
+    let message = assert_json_error(&inspect(&["--format", "json"], &huge.0), "PSBT_MALFORMED");
     assert!(message.contains("larger than 104857600 bytes and was not read"), "{message}");
 }

@@ -11,49 +11,27 @@
 //! `IG_TEST_PG_RACE_RUNS=N` repeats the race of 16 verifier processes N times.
 #![cfg(all(feature = "cli", feature = "sqlite", feature = "postgres"))]
 
+mod common;
+
 use std::io::Write;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
+use common::{
+    assert_exit, assert_json_error_code, case, expected, json_value, show, verify_case, TempDir,
+};
 use intentguard::bitcoin::Txid;
 use intentguard::ledger::{Ledger, MemoryLedger, PostgresLedger, PostgresOptions, SqliteLedger};
 use intentguard::LedgerError;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_intentguard");
-
 /// A txid made of one repeated byte.
 fn txid(byte: u8) -> Txid {
     format!("{byte:02x}").repeat(32).parse().unwrap()
-}
-
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir()
-            .join(format!("intentguard-ledger-{}-{n}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -141,7 +119,7 @@ fn suite_memory() {
 
 #[test]
 fn suite_sqlite() {
-    let dir = TempDir::new("suite-sqlite");
+    let dir = TempDir::new("ledger", "suite-sqlite");
     let path = dir.join("ledger.sqlite3");
     suite::run(&|| Box::new(SqliteLedger::open(&path).unwrap()) as Box<dyn Ledger>);
 }
@@ -281,9 +259,9 @@ fn refused_connection_is_ledger_without_the_password() {
     assert_no_password(&error);
 
     // The same through the command line, in both formats and from the environment.
-    let home = TempDir::new("refused");
+    let home = TempDir::new("ledger", "refused");
     let out = run(verify(&home, "dmm/honest", Some(&url), "json"));
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.contains("cannot connect"), "{message}");
     let mut command = verify(&home, "dmm/honest", None, "text");
     command.env("INTENTGUARD_LEDGER", &url);
@@ -302,21 +280,21 @@ fn refused_connection_is_ledger_without_the_password() {
 
 #[test]
 fn cli_url_that_does_not_parse_is_ledger_without_the_password() {
-    let home = TempDir::new("bad-url");
+    let home = TempDir::new("ledger", "bad-url");
     let url = format!("postgresql://ig:{PASSWORD}@127.0.0.1:notaport/igtest");
     let out = run(verify(&home, "dmm/honest", Some(&url), "json"));
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.contains("the PostgreSQL URL does not parse"), "{message}");
 }
 
 #[test]
 fn cli_silent_listener_is_ledger() {
     let listener = SilentListener::start();
-    let home = TempDir::new("silent");
+    let home = TempDir::new("ledger", "silent");
     let started = Instant::now();
     let out = run(verify(&home, "dmm/honest", Some(&listener.url()), "json"));
     let took = started.elapsed();
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.contains("no answer within the 10s deadline"), "{message}");
     assert!(took >= PostgresOptions::DEFAULT_DEADLINE, "{took:?}");
     assert!(took < PostgresOptions::DEFAULT_DEADLINE + Duration::from_secs(5), "{took:?}");
@@ -326,44 +304,19 @@ fn cli_silent_listener_is_ledger() {
 // ---------------------------------------------------------------------------------------
 // The command line.
 
-/// A vector folder: `vectors/<name>`.
-fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors").join(name)
-}
-
-fn expected(name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(case(name).join("expected.json")).unwrap()).unwrap()
-}
-
 /// The txid of a vector's request.
 fn txid_of(name: &str) -> String {
-    expected(name)["txid"].as_str().unwrap().to_owned()
+    expected(&case(name))["txid"].as_str().unwrap().to_owned()
 }
 
 /// `intentguard verify` of a vector, with the ledger at `url` (or none given), in `format`,
 /// in an environment of its own (no ledger variable, a data directory inside `home`).
 fn verify(home: &TempDir, name: &str, url: Option<&str>, format: &str) -> Command {
-    let dir = case(name);
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("INTENTGUARD_LEDGER")
-        .env_remove("NO_COLOR")
-        .env("HOME", home.join("home"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null())
-        .arg("verify")
-        .arg("--policy")
-        .arg(dir.join("policy.toml"))
-        .arg("--intent")
-        .arg(dir.join("intent.json"))
-        .arg("--now")
-        .arg(expected(name)["now"].as_str().unwrap())
-        .args(["--format", format]);
+    let mut extra = vec!["--format", format];
     if let Some(url) = url {
-        command.args(["--ledger", url]);
+        extra.extend(["--ledger", url]);
     }
-    command.arg(dir.join("request.psbt"));
-    command
+    verify_case(home, &case(name), &extra)
 }
 
 fn run(mut command: Command) -> Output {
@@ -374,33 +327,6 @@ fn run(mut command: Command) -> Output {
 
 fn spawn(mut command: Command) -> Child {
     command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(out.status.code(), Some(code), "{}", show(out));
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e})\n{}", show(out)))
-}
-
-/// Asserts exit code 2 with `{"error":{"code":…,"message":…}}`; returns the message.
-fn assert_json_error(out: &Output, code: &str) -> String {
-    assert_exit(out, 2);
-    let value = json(out);
-    assert_eq!(value["error"]["code"], code, "{}", show(out));
-    assert!(out.stderr.is_empty(), "{}", show(out));
-    value["error"]["message"].as_str().unwrap().to_owned()
 }
 
 /// The finding codes of a report.
@@ -564,7 +490,7 @@ fn race_of_16_verifiers_binds_one_txid() {
         std::env::var("IG_TEST_PG_RACE_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let names = ["dmm/honest", "dmm/honest-alt"];
     let intent_id = "ops-2024-05-31-0001";
-    let home = TempDir::new("race");
+    let home = TempDir::new("ledger", "race");
     let started = Instant::now();
     let mut wins = [0usize; 2];
     for run_number in 0..runs {
@@ -586,7 +512,7 @@ fn race_of_16_verifiers_binds_one_txid() {
         });
         for (n, out) in &results {
             assert_no_password(&show(out));
-            let report = json(out);
+            let report = json_value(out);
             if *n == winner {
                 assert_exit(out, 0);
                 assert_eq!(report["txid"], txid_of(names[winner]));
@@ -602,7 +528,7 @@ fn race_of_16_verifiers_binds_one_txid() {
         assert_exit(&run(verify(&home, names[winner], Some(&url), "json")), 0);
         let out = run(verify(&home, names[1 - winner], Some(&url), "json"));
         assert_exit(&out, 1);
-        assert_eq!(codes(&json(&out)), ["INTENT_REPLAYED"]);
+        assert_eq!(codes(&json_value(&out)), ["INTENT_REPLAYED"]);
     }
     pg.drop_schema("race");
     let _ = writeln!(
@@ -620,7 +546,7 @@ fn server_stopped_before_a_verification_is_ledger() {
     let Some(server) = pg.exclusive() else { return };
     let url = pg.schema("stopped");
     PostgresLedger::new(&url).unwrap().migrate().unwrap();
-    let home = TempDir::new("stopped");
+    let home = TempDir::new("ledger", "stopped");
 
     server.stop("fast");
     for format in ["json", "text"] {
@@ -629,7 +555,7 @@ fn server_stopped_before_a_verification_is_ledger() {
         assert_exit(&out, 2);
         assert!(started.elapsed() < Duration::from_secs(5));
         if format == "json" {
-            let message = assert_json_error(&out, "LEDGER");
+            let message = assert_json_error_code(&out, "LEDGER");
             assert!(message.contains("cannot connect"), "{message}");
         } else {
             assert!(out.stdout.is_empty(), "{}", show(&out));
@@ -648,7 +574,7 @@ fn server_killed_during_check_and_bind_is_ledger() {
     let Some(server) = pg.exclusive() else { return };
     let url = pg.schema("killed");
     PostgresLedger::new(&url).unwrap().migrate().unwrap();
-    let home = TempDir::new("killed");
+    let home = TempDir::new("ledger", "killed");
 
     // Hold the table from another session, so the verification waits inside its statement.
     let mut holder = pg.admin();
@@ -674,7 +600,7 @@ fn server_killed_during_check_and_bind_is_ledger() {
     }
     server.stop("immediate");
     let out = child.wait_with_output().unwrap();
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.contains("check and bind the intent"), "{message}");
     assert_no_password(&show(&out));
     drop((holder, watcher));
@@ -689,7 +615,7 @@ fn rows_survive_a_server_crash_and_restart() {
     let Some(pg) = Pg::from_env() else { return };
     let Some(server) = pg.exclusive() else { return };
     let url = pg.schema("crash");
-    let home = TempDir::new("crash");
+    let home = TempDir::new("ledger", "crash");
     assert_exit(&run(verify(&home, "dmm/honest", Some(&url), "json")), 0);
     let ledger = PostgresLedger::new(&url).unwrap();
     assert_eq!(ledger.bind("w", "i", "d", txid(1)).unwrap(), txid(1));
@@ -706,7 +632,7 @@ fn rows_survive_a_server_crash_and_restart() {
     assert_eq!(pg.rows("crash", "ops-2024-05-31-0001"), [txid_of("dmm/honest")]);
     let out = run(verify(&home, "dmm/honest-alt", Some(&url), "json"));
     assert_exit(&out, 1);
-    assert_eq!(codes(&json(&out)), ["INTENT_REPLAYED"]);
+    assert_eq!(codes(&json_value(&out)), ["INTENT_REPLAYED"]);
     assert_exit(&run(verify(&home, "dmm/honest", Some(&url), "json")), 0);
     pg.drop_schema("crash");
 }
@@ -729,9 +655,9 @@ fn newer_schema_is_refused() {
     assert_eq!(ledger.bound("w", "i").unwrap_err().to_string(), refused);
     assert_eq!(ledger.migrate().unwrap_err().to_string(), refused);
 
-    let home = TempDir::new("newer");
+    let home = TempDir::new("ledger", "newer");
     let out = run(verify(&home, "dmm/honest", Some(&url), "json"));
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.starts_with(&refused), "{message}");
     assert_eq!(pg.rows("newer", "ops-2024-05-31-0001"), Vec::<String>::new());
     let version: i32 = pg
@@ -821,13 +747,13 @@ fn wrong_password_is_ledger_without_the_password() {
     assert_no_password(&error);
     assert!(!error.contains(real));
 
-    let home = TempDir::new("wrong-password");
+    let home = TempDir::new("ledger", "wrong-password");
     let out = run(verify(&home, "dmm/honest", Some(&url), "json"));
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(message.contains("password authentication failed"), "{message}");
     // The right password is not printed either, whatever fails.
     let out = run(verify(&home, "dmm/honest", Some(&pg.url_with("sslmode=require")), "json"));
-    let message = assert_json_error(&out, "LEDGER");
+    let message = assert_json_error_code(&out, "LEDGER");
     assert!(!message.contains(real), "{message}");
 }
 
