@@ -1944,6 +1944,58 @@ fn taproot_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
         );
     }
     {
+        // A valid signature by a wallet key, over this transaction, but for a leaf that is not
+        // in the wallet's tree (a 1-of-1 leaf of that same key).
+        let mut psbt = honest.clone();
+        let prevouts: Vec<TxOut> =
+            ins(&nums).iter().map(|i| tr_funding(i).output[1].clone()).collect();
+        let key = nums.xonly(0, 0, 4);
+        let foreign_leaf =
+            Builder::new().push_x_only_key(&key).push_opcode(OP_CHECKSIG).into_script();
+        let leaf_hash = TapLeafHash::from_script(&foreign_leaf, LeafVersion::TapScript);
+        let tx = psbt.unsigned_tx.clone();
+        let sighash = SighashCache::new(&tx)
+            .taproot_script_spend_signature_hash(
+                0,
+                &Prevouts::All(&prevouts),
+                leaf_hash,
+                TapSighashType::Default,
+            )
+            .unwrap();
+        let keypair = Keypair::from_secret_key(&nums.secp, &nums.secret(0, 0, 4));
+        let signature = nums
+            .secp
+            .sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &keypair);
+        psbt.inputs[0].tap_script_sigs.insert(
+            (key, leaf_hash),
+            taproot::Signature { signature, sighash_type: TapSighashType::Default },
+        );
+        add(
+            "625-tr-signature-for-foreign-leaf",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 carries a valid signature by a wallet key for a leaf that is not in the wallet's tree.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[0].tap_internal_key = Some(nums.xonly(0, 0, 4));
+        add(
+            "624-tr-input-wrong-internal-key",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 claims an internal key (a cosigner's) that is not the derived one (NUMS).",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+            ),
+        );
+    }
+    {
         let mut psbt = honest.clone();
         psbt.inputs[1].witness_utxo = None;
         psbt.inputs[1].non_witness_utxo = None;
