@@ -6,7 +6,8 @@
 //! work done directly with `bitcoin`/`secp256k1` — per input, derive the wallet's keys at the
 //! input's index, build its script, hash the previous transaction, compute one sighash and
 //! verify each signature. It prints µs per input for both, their ratio, and the peak
-//! resident memory while verifying. Single-threaded. Set `BENCH_SIZES=1,10,100` to choose N.
+//! resident memory while verifying. Single-threaded. Set `BENCH_SIZES=1,10,100` to choose N
+//! and `BENCH_WALLETS=wsh` or `tr` to measure one wallet kind alone.
 
 #[allow(dead_code, reason = "the generator serves the vector tests too")]
 #[path = "../examples/gen_vectors/generator.rs"]
@@ -38,7 +39,15 @@ fn main() {
     println!(
         "wallet      N      verifier µs/in  floor µs/in  ratio  peak RSS MiB  PSBT MiB  limit MiB"
     );
-    for taproot in [false, true] {
+    // BENCH_WALLETS=wsh or tr measures one kind alone: the peak memory figure of a kind run
+    // second is understated, as the allocator reuses what the first one freed.
+    let wallets = std::env::var("BENCH_WALLETS").unwrap_or_default();
+    let kinds: Vec<bool> = match wallets.as_str() {
+        "wsh" => vec![false],
+        "tr" => vec![true],
+        _ => vec![false, true],
+    };
+    for taproot in kinds {
         for &n in &sizes {
             let (policy, intent, psbt) = generator::bench_request(taproot, n);
             let policy = Policy::from_toml(&policy).expect("policy");
