@@ -69,6 +69,16 @@ pub(super) fn read_map<'a>(r: &mut Reader<'a>, at: Location) -> Result<&'a [u8],
         }
         match next_pair(r) {
             Ok(Some(pair)) => {
+                if !r.take_pair() {
+                    return Err(PsbtParseError::new(
+                        at,
+                        Some(pair.key_type),
+                        format!(
+                            "the PSBT has more than {} key-value pairs; no transaction that fits in a block needs that many",
+                            super::MAX_PAIRS
+                        ),
+                    ));
+                }
                 bitcoin_limits(&pair)
                     .map_err(|e| PsbtParseError::new(at, Some(pair.key_type), e))?;
                 keys.push(pair.key);

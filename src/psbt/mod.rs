@@ -221,6 +221,11 @@ pub fn key_type_name(location: Location, key_type: u64) -> Option<&'static str> 
 pub const MAX_INPUTS: u64 = 24_390;
 /// Most outputs a transaction can have and still fit in a block: 9 bytes at least each.
 pub const MAX_OUTPUTS: u64 = 111_111;
+/// Most key-value pairs in all maps of one PSBT. `bitcoin`'s model costs about 125 bytes per
+/// pair however small its bytes, so this bounds the model's memory at about 125 MB plus a
+/// small multiple of the bytes; a transaction that fits in a block, with every signature,
+/// key origin and script its inputs could carry, needs far fewer.
+pub const MAX_PAIRS: usize = 1_000_000;
 
 /// Refuses counts no valid transaction has, before any map is read. This is what bounds the
 /// parser's memory: `bitcoin`'s model costs hundreds of bytes per input and output map, so

@@ -33,15 +33,27 @@ pub(super) fn bytes(n: u64) -> String {
     }
 }
 
-/// A cursor over `bytes`.
+/// A cursor over `bytes`, with a budget of key-value pairs for the maps read through it.
 #[derive(Debug, Clone)]
 pub(super) struct Reader<'a> {
     rest: &'a [u8],
+    pairs_left: usize,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn new(bytes: &'a [u8]) -> Self {
-        Reader { rest: bytes }
+        Reader { rest: bytes, pairs_left: super::MAX_PAIRS }
+    }
+
+    /// Takes one key-value pair from the budget; `false` when it is spent.
+    pub(super) fn take_pair(&mut self) -> bool {
+        match self.pairs_left.checked_sub(1) {
+            Some(left) => {
+                self.pairs_left = left;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Returns the bytes not read yet.

@@ -890,3 +890,26 @@ fn a_previous_transaction_of_another_txid_is_refused_by_parse_and_left_to_the_ve
     let lenient = crate::psbt::parse_for_verification(&bytes).expect("left to the verifier");
     assert_eq!(lenient.psbt, psbt);
 }
+
+#[test]
+fn more_key_value_pairs_than_the_budget_are_refused() {
+    // One input map of unknown 4-byte keys: with the global map's four pairs, one pair more
+    // than the budget allows in all maps.
+    let g = vec![
+        pair(&[0x02], &2i32.to_le_bytes()),
+        pair(&[0x04], &[1]),
+        pair(&[0x05], &[0]),
+        pair(&[0xfb], &2u32.to_le_bytes()),
+    ];
+    let mut input: Vec<Vec<u8>> = vec![pair(&[0x0e], &[7; 32]), pair(&[0x0f], &0u32.to_le_bytes())];
+    let budget = crate::psbt::MAX_PAIRS;
+    let mut n: u32 = 0;
+    while g.len() + input.len() <= budget {
+        let k = n.to_le_bytes();
+        input.push(pair(&[0x99, k[0], k[1], k[2], k[3]], &[]));
+        n += 1;
+    }
+    let (location, _, problem) = refused(&psbt_bytes(&g, &[input], &[]));
+    assert_eq!(location, Location::Input(0));
+    assert!(problem.contains("more than 1000000 key-value pairs"), "{problem}");
+}
