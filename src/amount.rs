@@ -224,6 +224,15 @@ pub fn btc_string(amount: Amount) -> String {
     format!("{whole}.{fraction:08}")
 }
 
+/// An amount of `sat` from a file, refused above 21,000,000 BTC; the message names the value.
+pub(crate) fn money(sat: u64) -> Result<Amount, String> {
+    let amount = Amount::from_sat(sat);
+    if amount > Amount::MAX_MONEY {
+        return Err(format!("{sat} sat is more than 21,000,000 BTC"));
+    }
+    Ok(amount)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

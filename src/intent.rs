@@ -150,11 +150,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn money(name: &str, sat: u64) -> Result<Amount, IntentError> {
-    let amount = Amount::from_sat(sat);
-    if amount > Amount::MAX_MONEY {
-        return Err(field(name, format!("{sat} sat is more than 21,000,000 BTC")));
-    }
-    Ok(amount)
+    crate::amount::money(sat).map_err(|problem| field(name, problem))
 }
 
 impl Intent {
@@ -427,24 +423,8 @@ mod tests {
     use super::*;
 
     /// SPEC 1.2's test vector.
-    pub(crate) const SPEC_INTENT: &str = r#"{
-      "version": 1,
-      "id": "ops-2024-05-31-0001",
-      "wallet": "treasury",
-      "network": "bitcoin",
-      "payments": [
-        { "address": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-          "amount_sat": 450290000000,
-          "memo": "OTC \"Q2\" Überweisung\t€ 🔒 a\\b" }
-      ],
-      "max_fee_sat": 40000,
-      "created_at": "2024-05-31T01:00:00Z",
-      "expires_at": "2024-05-31T13:00:00Z",
-      "approvals": [
-        { "approver": "alice",
-          "signature": "c9a3ef5053d2bd53ecc484ec1313d9bf086d1c8e4f7b66de7916ddc4ceeadfa27ea60e689a8f558474b522cc31724dbe08854e314e998ea80c57d9c2dfadf70b" }
-      ]
-    }"#;
+    pub(crate) const SPEC_INTENT: &str =
+        include_str!("../tests/data/intent-kat/spec-1.2.intent.json");
 
     #[test]
     fn spec_vector_message_digest_and_signature() {

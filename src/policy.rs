@@ -361,11 +361,7 @@ impl TryFrom<PolicyFile> for Policy {
 }
 
 fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
-    let amount = Amount::from_sat(sat);
-    if amount > Amount::MAX_MONEY {
-        return Err(field(name, format!("{sat} sat is more than 21,000,000 BTC")));
-    }
-    Ok(amount)
+    crate::amount::money(sat).map_err(|problem| field(name, problem))
 }
 
 /// The network kind an extended key must have on `network`.

@@ -327,41 +327,28 @@ impl Signing<'_> {
             }
         }
         let tap = self.derived.taproot.as_ref();
-        // BIP-341 signatures commit to every input's UTXO. When one is unknown, that input
-        // has its own error finding, and these signatures cannot be checked either way: only
-        // their keys and leaves are.
-        let Some(prevouts) = self.prevouts else {
-            if tap.is_none() && self.input.tap_key_sig.is_some() {
-                problems.push(
-                    "a taproot key-path signature on an input that is not taproot".to_owned(),
-                );
-            }
-            for (key, leaf_hash) in self.input.tap_script_sigs.keys() {
-                match tap.and_then(|t| t.leaves.iter().find(|l| l.hash == *leaf_hash)) {
-                    None => problems.push(format!("the signature by {key} is for leaf {leaf_hash}, which is not a leaf of the wallet's tree")),
-                    Some(leaf) if !leaf.keys.contains(key) => problems.push(format!("key {key} is not a key of leaf {leaf_hash}")),
-                    Some(_) => {}
-                }
-            }
-            self.report(problems, out);
-            return;
-        };
+        // BIP-341 signatures commit to every input's UTXO. When one is unknown (`prevouts` is
+        // `None`), that input has its own error finding and these signatures cannot be
+        // verified either way: only their keys and leaves are checked.
+        let prevouts = self.prevouts;
         if let Some(sig) = &self.input.tap_key_sig {
-            let valid = tap.is_some_and(|t| {
-                cache
-                    .taproot_key_spend_signature_hash(index, prevouts, sig.sighash_type)
-                    .ok()
-                    .map(|h| Message::from_digest(h.to_byte_array()))
-                    .is_some_and(|m| {
-                        self.secp.verify_schnorr(&sig.signature, &m, &t.output_key).is_ok()
-                    })
-            });
-            if !valid {
-                problems.push(if tap.is_none() {
-                    "a taproot key-path signature on an input that is not taproot".to_owned()
-                } else {
-                    "the key-path signature does not verify for the output key over this transaction".to_owned()
-                });
+            match (tap, prevouts) {
+                (None, _) => problems.push(
+                    "a taproot key-path signature on an input that is not taproot".to_owned(),
+                ),
+                (Some(t), Some(prevouts)) => {
+                    let valid = cache
+                        .taproot_key_spend_signature_hash(index, prevouts, sig.sighash_type)
+                        .ok()
+                        .map(|h| Message::from_digest(h.to_byte_array()))
+                        .is_some_and(|m| {
+                            self.secp.verify_schnorr(&sig.signature, &m, &t.output_key).is_ok()
+                        });
+                    if !valid {
+                        problems.push("the key-path signature does not verify for the output key over this transaction".to_owned());
+                    }
+                }
+                (Some(_), None) => {}
             }
         }
         for ((key, leaf_hash), sig) in &self.input.tap_script_sigs {
@@ -374,33 +361,23 @@ impl Signing<'_> {
                 problems.push(format!("key {key} is not a key of leaf {leaf_hash}"));
                 continue;
             }
-            let valid = {
-                cache
-                    .taproot_script_spend_signature_hash(
-                        index,
-                        prevouts,
-                        *leaf_hash,
-                        sig.sighash_type,
-                    )
-                    .ok()
-                    .map(|h| Message::from_digest(h.to_byte_array()))
-                    .is_some_and(|m| self.secp.verify_schnorr(&sig.signature, &m, key).is_ok())
-            };
+            let Some(prevouts) = prevouts else { continue };
+            let valid = cache
+                .taproot_script_spend_signature_hash(index, prevouts, *leaf_hash, sig.sighash_type)
+                .ok()
+                .map(|h| Message::from_digest(h.to_byte_array()))
+                .is_some_and(|m| self.secp.verify_schnorr(&sig.signature, &m, key).is_ok());
             if !valid {
                 problems.push(format!(
                     "the script-path signature by {key} does not verify over this transaction"
                 ));
             }
         }
-        self.report(problems, out);
-    }
-
-    fn report(&self, problems: Vec<String>, out: &mut Vec<Finding>) {
         if !problems.is_empty() {
             out.push(Finding::new(
                 Code::InputBadPartialSig,
-                Place::Input(self.index),
-                format!("input {}: {}", self.index, problems.join("; ")),
+                Place::Input(index),
+                format!("input {index}: {}", problems.join("; ")),
             ));
         }
     }
