@@ -4,6 +4,13 @@
 //! error is never a failure. Not part of the stable API.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use miniscript::bitcoin::psbt::Psbt;
+use miniscript::bitcoin::script::Instruction;
+use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, TapSighashType};
+
+use crate::psbt::{not_allowed_field, Location};
 
 use crate::report::{Role, Verdict};
 use crate::{verify, Intent, Policy, Request, Timestamp};
@@ -49,11 +56,16 @@ pub fn parse_intent(data: &[u8]) {
 const POLICY: &[u8] = include_bytes!("../vectors/dmm/honest/policy.toml");
 const INTENT: &[u8] = include_bytes!("../vectors/dmm/honest/intent.json");
 const NOW: i64 = 1_717_120_800; // 2024-05-31T02:00:00Z
+/// The time budget per request byte of [`verify_request`]: far above what linear
+/// verification takes even under a sanitizer, far below a quadratic blow-up.
+pub const TIME_PER_BYTE: Duration = Duration::from_micros(50);
 
 /// Verifies fuzzed PSBT bytes against a fixed policy and intent and checks the security
 /// property: the verdict is never approved unless every output is an intent payment or
-/// re-derived change and every payment is paid exactly once. Verification is also
-/// deterministic.
+/// re-derived change and every payment is paid exactly once, no finalized input carries a
+/// signature other than SIGHASH_ALL, and no map holds a field a signer would act on
+/// unverified (SPEC 1.3). Verification is also deterministic, and finishes within
+/// [`TIME_PER_BYTE`] per request byte (plus a fixed second for setup).
 ///
 /// # Panics
 ///
@@ -71,14 +83,21 @@ pub fn verify_request(data: &[u8]) {
         let intent = Intent::from_json_bytes(INTENT).expect("the fixed intent parses");
         (policy, intent)
     });
+    let started = Instant::now();
     let Ok(request) = Request::from_bytes(data) else { return };
     let now = Timestamp::from_unix(NOW);
     let Ok(report) = verify(policy, intent, &request, now, None) else { return };
+    let budget = Duration::from_secs(1).saturating_add(
+        TIME_PER_BYTE.saturating_mul(u32::try_from(data.len()).unwrap_or(u32::MAX)),
+    );
+    assert!(started.elapsed() <= budget, "{} bytes took {:?}", data.len(), started.elapsed());
     let again = verify(policy, intent, &request, now, None).ok();
     assert_eq!(again.as_ref(), Some(&report), "verification is not deterministic");
     if report.verdict != Verdict::Approved {
         return;
     }
+    assert_no_unverified_fields(request.psbt());
+    assert_final_signatures_sighash_all(request.psbt());
     let tx = request.unsigned_tx();
     let payments = intent.payments();
     let mut paid = vec![0u32; payments.len()];
@@ -110,4 +129,51 @@ pub fn verify_request(data: &[u8]) {
         }
     }
     assert!(paid.iter().all(|&n| n == 1), "approved with payments paid {paid:?} times");
+}
+
+/// No map of an approved request holds a field a signer acts on that intentguard does not
+/// verify.
+#[expect(clippy::panic, reason = "an oracle panics to report")]
+fn assert_no_unverified_fields(psbt: &Psbt) {
+    let maps = core::iter::once((Location::Global, &psbt.unknown))
+        .chain(psbt.inputs.iter().enumerate().map(|(i, m)| (Location::Input(i), &m.unknown)))
+        .chain(psbt.outputs.iter().enumerate().map(|(i, m)| (Location::Output(i), &m.unknown)));
+    for (location, unknown) in maps {
+        if let Some(name) =
+            unknown.keys().find_map(|k| not_allowed_field(location, u64::from(k.type_value)))
+        {
+            panic!("approved a request whose {location:?} map holds {name}");
+        }
+    }
+}
+
+/// Every signature in an approved request's final scriptSigs and witnesses (every element
+/// but the last, which is the script the fixed `wsh` policy derives) is SIGHASH_ALL.
+#[expect(clippy::panic, reason = "an oracle panics to report")]
+fn assert_final_signatures_sighash_all(psbt: &Psbt) {
+    for (i, input) in psbt.inputs.iter().enumerate() {
+        let mut elements: Vec<Vec<u8>> =
+            input.final_script_witness.iter().flat_map(|w| w.iter().map(<[u8]>::to_vec)).collect();
+        elements.pop();
+        let mut pushes: Vec<Vec<u8>> = input
+            .final_script_sig
+            .iter()
+            .flat_map(|s| s.instructions())
+            .filter_map(|i| match i {
+                Ok(Instruction::PushBytes(p)) => Some(p.as_bytes().to_vec()),
+                _ => None,
+            })
+            .collect();
+        pushes.pop();
+        for element in elements.iter().chain(&pushes) {
+            let ecdsa_not_all = ecdsa::Signature::from_slice(element)
+                .is_ok_and(|s| s.sighash_type != EcdsaSighashType::All);
+            let schnorr_not_all = taproot::Signature::from_slice(element).is_ok_and(|s| {
+                !matches!(s.sighash_type, TapSighashType::Default | TapSighashType::All)
+            });
+            if ecdsa_not_all || schnorr_not_all {
+                panic!("approved input {i} whose final scripts hold a signature that is not SIGHASH_ALL");
+            }
+        }
+    }
 }

@@ -19,6 +19,10 @@ pub const DEFAULT_MAX_CHANGE_OUTPUTS: u32 = 1;
 pub const DEFAULT_MAX_CHANGE_INDEX: u32 = 100_000;
 /// Default for `limits.max_intent_lifetime_s`: seven days.
 pub const DEFAULT_MAX_INTENT_LIFETIME_S: u64 = 7 * 24 * 60 * 60;
+/// Default for `limits.max_tx_weight`: Bitcoin Core's standardness limit, in weight units.
+pub const DEFAULT_MAX_TX_WEIGHT: u64 = 400_000;
+/// Highest `limits.max_tx_weight` a policy may set: the consensus limit (a whole block).
+pub const MAX_TX_WEIGHT_CONSENSUS: u64 = 4_000_000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +59,7 @@ struct LimitsFile {
     max_intent_lifetime_s: Option<u64>,
     max_total_sat: Option<u64>,
     allowed_destinations: Option<Vec<String>>,
+    max_tx_weight: Option<u64>,
 }
 
 /// A person who may approve spending, with the Ed25519 key that signs their approvals.
@@ -114,6 +119,8 @@ pub struct Limits {
     pub max_total: Option<Amount>,
     /// When set, every payment must go to one of these.
     pub allowed_destinations: Option<Vec<AllowedDestination>>,
+    /// Heaviest estimated final transaction accepted, in weight units.
+    pub max_tx_weight: u64,
 }
 
 /// A validated wallet policy: one multisig wallet and who may approve spending from it.
@@ -334,6 +341,15 @@ impl TryFrom<PolicyFile> for Policy {
                 "must be below 2^31 (an unhardened index)",
             ));
         }
+        let max_tx_weight = l.max_tx_weight.unwrap_or(DEFAULT_MAX_TX_WEIGHT);
+        if !(1..=MAX_TX_WEIGHT_CONSENSUS).contains(&max_tx_weight) {
+            return Err(field(
+                "limits.max_tx_weight",
+                format!(
+                    "is {max_tx_weight} but must be between 1 and {MAX_TX_WEIGHT_CONSENSUS} weight units (the consensus limit); the default is {DEFAULT_MAX_TX_WEIGHT}, the standardness limit"
+                ),
+            ));
+        }
         let allowed_destinations = match l.allowed_destinations {
             None => None,
             Some(list) => {
@@ -355,6 +371,7 @@ impl TryFrom<PolicyFile> for Policy {
             max_intent_lifetime_s: l.max_intent_lifetime_s.unwrap_or(DEFAULT_MAX_INTENT_LIFETIME_S),
             max_total,
             allowed_destinations,
+            max_tx_weight,
         };
         Ok(Policy { name: file.name, network, wallet, quorum, approvers, limits })
     }
@@ -403,6 +420,9 @@ mod tests {
         assert_eq!(l.max_intent_lifetime_s, DEFAULT_MAX_INTENT_LIFETIME_S);
         assert!(l.require_prev_tx);
         assert_eq!(l.max_total, None);
+        assert_eq!(l.max_tx_weight, DEFAULT_MAX_TX_WEIGHT);
+        let raised = with("max_fee_sat = 500000", "max_fee_sat = 500000\nmax_tx_weight = 4000000");
+        assert_eq!(raised.unwrap().limits().max_tx_weight, MAX_TX_WEIGHT_CONSENSUS);
     }
 
     #[test]
@@ -439,6 +459,8 @@ mod tests {
             ),
             ("max_fee_sat = 500000", "max_fee_sat = 2100000000000001", "limits.max_fee_sat"),
             ("max_fee_sat = 500000", "max_fee_sat = 500000\nmax_change_index = 2147483648", "limits.max_change_index"),
+            ("max_fee_sat = 500000", "max_fee_sat = 500000\nmax_tx_weight = 4000001", "limits.max_tx_weight"),
+            ("max_fee_sat = 500000", "max_fee_sat = 500000\nmax_tx_weight = 0", "limits.max_tx_weight"),
             (
                 "max_fee_sat = 500000",
                 "max_fee_sat = 500000\nallowed_destinations = [\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\"]",

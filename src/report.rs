@@ -71,6 +71,14 @@ pub enum Code {
     FeeRateOverLimit,
     /// Unknown or proprietary PSBT fields are present.
     PsbtUnknownField,
+    /// A field that changes what a signer signs, pays or shows, which intentguard does not
+    /// verify (BIP-375 silent payments, BIP-373 MuSig2, BIP-353 DNSSEC proofs).
+    PsbtFieldNotAllowed,
+    /// A finalized input's scriptSig or witness is not a satisfaction of the derived script
+    /// that intentguard can check, or has an annex.
+    InputFinalScriptInvalid,
+    /// The estimated final weight is over the policy's `max_tx_weight`.
+    TxOverStandardWeight,
 }
 
 /// Whether a finding rejects the request.
@@ -85,7 +93,7 @@ pub enum Severity {
 
 impl Code {
     /// Every code, in the order of SPEC 5's table.
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 33] = [
         Code::IntentWrongWallet,
         Code::IntentWrongNetwork,
         Code::IntentExpired,
@@ -116,6 +124,9 @@ impl Code {
         Code::FeeOverLimit,
         Code::FeeRateOverLimit,
         Code::PsbtUnknownField,
+        Code::PsbtFieldNotAllowed,
+        Code::InputFinalScriptInvalid,
+        Code::TxOverStandardWeight,
     ];
 
     /// Returns the stable identifier of SPEC 5, such as `"OUTPUT_NOT_IN_INTENT"`.
@@ -151,6 +162,9 @@ impl Code {
             Code::FeeOverLimit => "FEE_OVER_LIMIT",
             Code::FeeRateOverLimit => "FEE_RATE_OVER_LIMIT",
             Code::PsbtUnknownField => "PSBT_UNKNOWN_FIELD",
+            Code::PsbtFieldNotAllowed => "PSBT_FIELD_NOT_ALLOWED",
+            Code::InputFinalScriptInvalid => "INPUT_FINAL_SCRIPT_INVALID",
+            Code::TxOverStandardWeight => "TX_OVER_STANDARD_WEIGHT",
         }
     }
 
@@ -208,10 +222,22 @@ pub struct Finding {
     pub message: String,
 }
 
+/// The longest finding message, in characters (SPEC 2.7). Messages that list values name a
+/// few and count the rest; this bound is the backstop for any that would still be longer.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 impl Finding {
-    /// Creates a finding.
+    /// Creates a finding. A message longer than [`MAX_MESSAGE_CHARS`] is cut to that length,
+    /// ending in `…`.
     pub fn new(code: Code, place: Place, message: impl Into<String>) -> Self {
-        Finding { code, place, message: message.into() }
+        let mut message = message.into();
+        if message.chars().count() > MAX_MESSAGE_CHARS {
+            let keep = MAX_MESSAGE_CHARS.saturating_sub(1);
+            let cut = message.char_indices().nth(keep).map_or(message.len(), |(at, _)| at);
+            message.truncate(cut);
+            message.push('…');
+        }
+        Finding { code, place, message }
     }
 
     /// Returns the severity of the finding's code.
@@ -352,7 +378,7 @@ mod tests {
     use super::*;
 
     /// SPEC 5's table, copied in order from `shared/SPEC.md`.
-    const SPEC_CODES: [(&str, Severity); 30] = [
+    const SPEC_CODES: [(&str, Severity); 33] = [
         ("INTENT_WRONG_WALLET", Severity::Error),
         ("INTENT_WRONG_NETWORK", Severity::Error),
         ("INTENT_EXPIRED", Severity::Error),
@@ -383,6 +409,9 @@ mod tests {
         ("FEE_OVER_LIMIT", Severity::Error),
         ("FEE_RATE_OVER_LIMIT", Severity::Error),
         ("PSBT_UNKNOWN_FIELD", Severity::Warning),
+        ("PSBT_FIELD_NOT_ALLOWED", Severity::Error),
+        ("INPUT_FINAL_SCRIPT_INVALID", Severity::Error),
+        ("TX_OVER_STANDARD_WEIGHT", Severity::Error),
     ];
 
     #[test]
@@ -393,6 +422,15 @@ mod tests {
         for code in Code::ALL {
             assert_eq!(Code::from_name(code.as_str()), Some(code));
         }
+    }
+
+    #[test]
+    fn messages_are_bounded() {
+        let exact = "é".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(Finding::new(Code::FeeNegative, Place::Request, exact.clone()).message, exact);
+        let long = Finding::new(Code::FeeNegative, Place::Request, "é".repeat(5_000)).message;
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(long.ends_with("é…"), "{long}");
     }
 
     #[test]

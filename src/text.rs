@@ -7,6 +7,31 @@
 
 use core::fmt::Write as _;
 
+/// Bytes shown in full by [`abbreviated_hex`]; longer values show their first 32 bytes.
+const HEX_SHOWN: usize = 40;
+
+/// Returns `bytes` as lowercase hex, or for more than 40 bytes the first 32 as hex followed
+/// by `… (N bytes)`, so that a message naming a script stays short (SPEC 2.7).
+///
+/// ```
+/// use intentguard::text::abbreviated_hex;
+///
+/// assert_eq!(abbreviated_hex(&[0x00, 0x14]), "0014");
+/// assert_eq!(abbreviated_hex(&[0xab; 100]), format!("{}… (100 bytes)", "ab".repeat(32)));
+/// ```
+pub fn abbreviated_hex(bytes: &[u8]) -> String {
+    let hex = |b: &[u8]| {
+        b.iter().fold(String::new(), |mut s, x| {
+            let _ = write!(s, "{x:02x}");
+            s
+        })
+    };
+    match bytes.get(..32) {
+        Some(head) if bytes.len() > HEX_SHOWN => format!("{}… ({} bytes)", hex(head), bytes.len()),
+        _ => hex(bytes),
+    }
+}
+
 /// Returns `true` when `c` must not reach a terminal raw.
 ///
 /// These are the control characters (C0 including ESC, DEL, and C1 U+0080–U+009F), the

@@ -16,7 +16,7 @@ use intentguard::bitcoin::hashes::{sha256, sha256d, Hash};
 use intentguard::bitcoin::key::{Keypair, TapTweak, XOnlyPublicKey};
 use intentguard::bitcoin::opcodes::all::{OP_CHECKSIG, OP_CHECKSIGADD, OP_NUMEQUAL};
 use intentguard::bitcoin::psbt::{raw, Input, Output, Psbt, PsbtSighashType};
-use intentguard::bitcoin::script::Builder;
+use intentguard::bitcoin::script::{Builder, Instruction, PushBytesBuf};
 use intentguard::bitcoin::secp256k1::{All, Message, Secp256k1, SecretKey};
 use intentguard::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
 use intentguard::bitcoin::taproot::{
@@ -1261,7 +1261,9 @@ pub fn all_cases() -> Vec<Case> {
             ),
         );
     }
+    hardening_cases(&mut add, &treasury, &honest);
     taproot_cases(&mut add);
+    tr_final_cases(&mut add);
     let v2: Vec<Case> = cases.iter().filter(|c| approved(c)).map(v2_copy).collect();
     cases.extend(v2);
     cases
@@ -1678,18 +1680,22 @@ fn sign_tr_script(
 
 /// Adds the key-path signature of input `n` (internal key tweaked with the merkle root).
 fn sign_tr_key(psbt: &mut Psbt, prevouts: &[TxOut], n: usize, i: &TrIn) {
+    sign_tr_key_with(psbt, prevouts, n, i, TapSighashType::Default);
+}
+
+/// Adds the key-path signature of input `n` with sighash type `ty`.
+fn sign_tr_key_with(psbt: &mut Psbt, prevouts: &[TxOut], n: usize, i: &TrIn, ty: TapSighashType) {
     let w = i.wallet;
     let tx = psbt.unsigned_tx.clone();
     let sighash = SighashCache::new(&tx)
-        .taproot_key_spend_signature_hash(n, &Prevouts::All(prevouts), TapSighashType::Default)
+        .taproot_key_spend_signature_hash(n, &Prevouts::All(prevouts), ty)
         .unwrap();
     let keypair = Keypair::from_secret_key(&w.secp, &w.secret(0, i.branch, i.index));
     let tweaked =
         keypair.tap_tweak(&w.secp, w.spend_info(i.branch, i.index).merkle_root()).to_keypair();
     let signature =
         w.secp.sign_schnorr_no_aux_rand(&Message::from_digest(sighash.to_byte_array()), &tweaked);
-    psbt.inputs[n].tap_key_sig =
-        Some(taproot::Signature { signature, sighash_type: TapSighashType::Default });
+    psbt.inputs[n].tap_key_sig = Some(taproot::Signature { signature, sighash_type: ty });
 }
 
 /// Policy text for a taproot wallet with the standard approvers.
@@ -2067,7 +2073,12 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
         max_fee_sat: None,
         ..IntentSpec::new(vec![(DESTINATION.to_owned(), pay, None)])
     };
-    let limits = [("max_fee_sat", "2100000000000000"), ("max_fee_rate_sat_vb", "1000000")];
+    // Requests of 1,000 inputs and more weigh more than the default max_tx_weight (SPEC 2.7).
+    let limits = [
+        ("max_fee_sat", "2100000000000000"),
+        ("max_fee_rate_sat_vb", "1000000"),
+        ("max_tx_weight", "4000000"),
+    ];
     let secp = Secp256k1::new();
     if taproot {
         let w = TrWallet::new("bench", TrShape::NumsSorted);
@@ -2199,4 +2210,553 @@ fn tx_outs(outputs: &[Out], change_script: impl Fn(u32, u32) -> ScriptBuf) -> Ve
             }
         })
         .collect()
+}
+
+// --- Finalized inputs, fields a signer acts on, the weight limit (contract version 2) ------
+
+/// The public keys a `multi`/`sortedmulti` script pushes, in the script's order.
+fn script_keys(script: &ScriptBuf) -> Vec<PublicKey> {
+    script
+        .instructions()
+        .filter_map(|i| match i.unwrap() {
+            Instruction::PushBytes(p) => PublicKey::from_slice(p.as_bytes()).ok(),
+            Instruction::Op(_) => None,
+        })
+        .collect()
+}
+
+/// A script that pushes each element, as a P2SH scriptSig does.
+fn push_all(elements: &[Vec<u8>]) -> ScriptBuf {
+    elements
+        .iter()
+        .fold(Builder::new(), |b, e| b.push_slice(PushBytesBuf::try_from(e.clone()).unwrap()))
+        .into_script()
+}
+
+/// Finalizes input `n` as a BIP-174 finalizer does: the final scriptSig and witness from its
+/// partial signatures, in the script's key order; the signatures and scripts are removed.
+/// Key origins are kept: the verifier locates the input in the wallet by them.
+fn finalize(psbt: &mut Psbt, n: usize, i: &In) {
+    let w = i.wallet;
+    let script = match w.kind {
+        Kind::Wsh | Kind::ShWsh => w.witness_script(i.branch, i.index),
+        Kind::Sh => w.redeem_script(i.branch, i.index),
+    }
+    .unwrap();
+    let input = &mut psbt.inputs[n];
+    let mut stack = vec![Vec::new()];
+    stack.extend(
+        script_keys(&script).iter().filter_map(|k| input.partial_sigs.get(k)).map(|s| s.to_vec()),
+    );
+    stack.push(script.to_bytes());
+    match w.kind {
+        Kind::Wsh => input.final_script_witness = Some(Witness::from_slice(&stack)),
+        Kind::ShWsh => {
+            input.final_script_witness = Some(Witness::from_slice(&stack));
+            let redeem = w.redeem_script(i.branch, i.index).unwrap();
+            input.final_script_sig = Some(push_all(&[redeem.to_bytes()]));
+        }
+        Kind::Sh => input.final_script_sig = Some(push_all(&stack)),
+    }
+    input.partial_sigs.clear();
+    input.witness_script = None;
+    input.redeem_script = None;
+}
+
+/// The final witness of input `n`, changed by `change`.
+fn edit_witness(psbt: &mut Psbt, n: usize, change: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let input = &mut psbt.inputs[n];
+    let mut stack: Vec<Vec<u8>> =
+        input.final_script_witness.as_ref().unwrap().iter().map(<[u8]>::to_vec).collect();
+    change(&mut stack);
+    input.final_script_witness = Some(Witness::from_slice(&stack));
+}
+
+/// Finalizes taproot input `n`: the script path of leaf 0 (a signature or an empty element per
+/// key, last key first, then the leaf script and its control block), or the key path.
+fn finalize_tr(psbt: &mut Psbt, n: usize, i: &TrIn) {
+    let w = i.wallet;
+    let input = &mut psbt.inputs[n];
+    let witness = match input.tap_key_sig.take() {
+        Some(sig) => Witness::from_slice(&[sig.to_vec()]),
+        None => {
+            let (keys, script) = w.leaf_script(&w.leaves()[0], i.branch, i.index);
+            let leaf_hash = TapLeafHash::from_script(&script, LeafVersion::TapScript);
+            let info = w.spend_info(i.branch, i.index);
+            let control_block =
+                info.control_block(&(script.clone(), LeafVersion::TapScript)).unwrap();
+            let mut stack: Vec<Vec<u8>> = keys
+                .iter()
+                .rev()
+                .map(|k| {
+                    input
+                        .tap_script_sigs
+                        .get(&(*k, leaf_hash))
+                        .map(|s| s.to_vec())
+                        .unwrap_or_default()
+                })
+                .collect();
+            stack.push(script.to_bytes());
+            stack.push(control_block.serialize());
+            Witness::from_slice(&stack)
+        }
+    };
+    input.final_script_witness = Some(witness);
+    input.tap_script_sigs.clear();
+    input.tap_scripts.clear();
+    input.tap_internal_key = None;
+    input.tap_merkle_root = None;
+}
+
+/// A valid compressed public key from a tag, for fields whose content does not matter.
+fn tag_key(tag: &str) -> Vec<u8> {
+    let secp = Secp256k1::new();
+    SecretKey::from_slice(&tagged(tag)).unwrap().public_key(&secp).serialize().to_vec()
+}
+
+/// The estimated final weight of SPEC 2.4 for a request of `wallet`: the unsigned
+/// transaction's weight plus the descriptor's maximum satisfaction weight per input.
+fn estimated_weight(descriptor: &str, psbt: &Psbt) -> u64 {
+    let d = Descriptor::<DescriptorPublicKey>::from_str(descriptor).unwrap();
+    let per_input = d.max_weight_to_satisfy().unwrap().to_wu();
+    psbt.unsigned_tx.weight().to_wu() + per_input * psbt.inputs.len() as u64
+}
+
+/// Finalized inputs (SPEC 2.6), fields a signer acts on (1.3) and the weight limit (2.7), on
+/// the DMM request and the segwit v0 and P2SH shapes.
+fn hardening_cases(
+    add: &mut dyn FnMut(&str, String, String, &Psbt, Expected),
+    treasury: &Wallet,
+    honest: &Psbt,
+) {
+    let intent =
+        IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
+    let base_policy = || policy("treasury", treasury, &[]);
+    let dmm_inputs = [input(treasury, 0, 7, 3_000 * BTC), input(treasury, 0, 12, 2_000 * BTC)];
+
+    // Finalized inputs that must be approved: what a coordinator holds before broadcast.
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        finalize(&mut psbt, 1, &dmm_inputs[1]);
+        add(
+            "701-final-wsh",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected("Both inputs finalized (wsh): empty element, two ALL signatures in key order, the derived witness script. Approved.", vec![]),
+        );
+    }
+    for (dir, kind, sorted, what) in [
+        (
+            "702-final-sh-wsh-sortedmulti",
+            Kind::ShWsh,
+            true,
+            "sh(wsh): scriptSig pushes the derived redeem script, witness as for wsh",
+        ),
+        (
+            "703-final-sh-multi",
+            Kind::Sh,
+            false,
+            "sh(multi): scriptSig OP_0, two signatures in key order, the derived redeem script",
+        ),
+    ] {
+        let w = Wallet::new(dir, kind, sorted, Network::Bitcoin);
+        let inputs = [input(&w, 0, 0, BTC), input(&w, 1, 2, BTC / 2)];
+        let outputs = [Out::Pay(script_of(DESTINATION), BTC), Out::Change(1, 5, BTC / 2 - 30_000)];
+        let mut psbt = build(&w, &inputs, &outputs);
+        finalize(&mut psbt, 0, &inputs[0]);
+        finalize(&mut psbt, 1, &inputs[1]);
+        let intent = IntentSpec::new(vec![(DESTINATION.to_owned(), BTC, None)]);
+        add(
+            dir,
+            policy("treasury", &w, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                Box::leak(format!("Both inputs finalized, {what}. Approved.").into_boxed_str()),
+                vec![],
+            ),
+        );
+        let mut broken = psbt.clone();
+        let (dir, exp) = if kind == Kind::Sh {
+            broken.inputs[0].final_script_sig = Some(push_all(&[Vec::new()]));
+            (
+                "715-final-sh-op0-only",
+                expected(
+                    "Input 0's final scriptSig is OP_0 alone: no signatures, no redeem script.",
+                    vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+                ),
+            )
+        } else {
+            let other = w.redeem_script(0, 9).unwrap();
+            broken.inputs[0].final_script_sig = Some(push_all(&[other.to_bytes()]));
+            (
+                "722-final-sh-wsh-foreign-redeem-script",
+                expected(
+                    "Input 0's final scriptSig pushes the wallet's redeem script of another index.",
+                    vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+                ),
+            )
+        };
+        add(dir, policy("treasury", &w, &[]), intent.json(), &broken, exp);
+    }
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        add(
+            "704-final-one-of-two",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected("Input 0 finalized, input 1 still partially signed. Approved.", vec![]),
+        );
+    }
+
+    // Finalized inputs that must be rejected.
+    for (dir, ty, what) in [
+        (
+            "711-final-sighash-none",
+            EcdsaSighashType::None,
+            "SIGHASH_NONE: a blank cheque for that coin",
+        ),
+        (
+            "712-final-sighash-anyonecanpay",
+            EcdsaSighashType::AllPlusAnyoneCanPay,
+            "ALL|ANYONECANPAY",
+        ),
+    ] {
+        let mut psbt = honest.clone();
+        psbt.inputs[0].partial_sigs.clear();
+        sign(&mut psbt, 0, &dmm_inputs[0], 0, EcdsaSighashType::All);
+        sign(&mut psbt, 0, &dmm_inputs[0], 1, ty);
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        add(
+            dir,
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                Box::leak(
+                    format!("Input 0's final witness holds a valid signature with {what}.")
+                        .into_boxed_str(),
+                ),
+                vec![at_input("INPUT_SIGHASH_NOT_ALLOWED", 0)],
+            ),
+        );
+    }
+    {
+        let foreign = Wallet::new("foreign", Kind::Wsh, true, Network::Bitcoin);
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        edit_witness(&mut psbt, 0, |stack| {
+            *stack.last_mut().unwrap() = foreign.witness_script(0, 7).unwrap().to_bytes();
+        });
+        add(
+            "713-final-foreign-witness-script",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness ends in another wallet's witness script.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[0].partial_sigs.clear();
+        sign(&mut psbt, 0, &dmm_inputs[0], 0, EcdsaSighashType::All);
+        let sk = treasury.secret(1, 0, 7);
+        let signature =
+            treasury.secp.sign_ecdsa(&Message::from_digest(tagged("another transaction")), &sk);
+        psbt.inputs[0].partial_sigs.insert(
+            PublicKey::new(sk.public_key(&treasury.secp)),
+            ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
+        );
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        add(
+            "716-final-signature-over-another-transaction",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness holds a wallet key's signature over another message.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        sign(&mut psbt, 0, &dmm_inputs[0], 2, EcdsaSighashType::All);
+        add(
+            "717-final-with-disagreeing-partial-sig",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected("Input 0 is finalized and also carries a valid partial signature that its final witness does not hold.", vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)]),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[0].partial_sigs.clear();
+        sign(&mut psbt, 0, &dmm_inputs[0], 0, EcdsaSighashType::All);
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        add(
+            "718-final-one-signature",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has one signature where the 2-of-3 script needs two.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        psbt.inputs[0].final_script_sig =
+            Some(push_all(&[treasury.witness_script(0, 7).unwrap().to_bytes()]));
+        add(
+            "721-final-wsh-with-script-sig",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 (native wsh) is finalized with a non-empty scriptSig.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+
+    // Fields a signer would act on, which intentguard does not verify (SPEC 1.3).
+    let key = |type_value: u8, key: Vec<u8>| raw::Key { type_value, key };
+    {
+        let mut psbt = honest.clone();
+        let info = [tag_key("scan"), tag_key("spend")].concat();
+        psbt.outputs[0].unknown.insert(key(0x09, vec![]), info);
+        add(
+            "502-psbt-silent-payment-output",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected("The payment output carries PSBT_OUT_SP_V0_INFO (BIP-375): a silent-payment signer would pay a script it computes from it.", vec![at_output("PSBT_FIELD_NOT_ALLOWED", 0)]),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let participants = [tag_key("musig a"), tag_key("musig b")].concat();
+        psbt.inputs[1].unknown.insert(key(0x1a, tag_key("musig aggregate")), participants);
+        add(
+            "503-psbt-musig2-input",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 1 carries PSBT_IN_MUSIG2_PARTICIPANT_PUBKEYS (BIP-373).",
+                vec![at_input("PSBT_FIELD_NOT_ALLOWED", 1)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let mut proof = vec![5];
+        proof.extend(b"alice");
+        proof.extend([0u8; 16]);
+        psbt.outputs[1].unknown.insert(key(0x35, vec![]), proof);
+        psbt.unknown.insert(key(0x07, tag_key("scan")), tag_key("share"));
+        psbt.unknown.insert(key(0x99, vec![1]), vec![2]);
+        add(
+            "504-psbt-dnssec-proof-and-global-ecdh-share",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Output 1 carries PSBT_OUT_DNSSEC_PROOF (BIP-353); the global map PSBT_GLOBAL_SP_ECDH_SHARE (BIP-375) and an unknown field.",
+                vec![e("PSBT_FIELD_NOT_ALLOWED"), e("PSBT_UNKNOWN_FIELD"), at_output("PSBT_FIELD_NOT_ALLOWED", 1)],
+            ),
+        );
+    }
+
+    // The weight limit (SPEC 2.7).
+    let weight = estimated_weight(&treasury.descriptor, honest);
+    let exact = weight.to_string();
+    add(
+        "801-tx-weight-at-limit",
+        policy("treasury", treasury, &[("max_tx_weight", &exact)]),
+        intent.json(),
+        honest,
+        expected(
+            "The policy's max_tx_weight is exactly the request's estimated final weight: approved.",
+            vec![],
+        ),
+    );
+    let under = (weight - 1).to_string();
+    add(
+        "802-tx-over-standard-weight",
+        policy("treasury", treasury, &[("max_tx_weight", &under)]),
+        intent.json(),
+        honest,
+        expected(
+            "The request's estimated final weight is 1 WU over the policy's max_tx_weight.",
+            vec![e("TX_OVER_STANDARD_WEIGHT")],
+        ),
+    );
+    {
+        let mut psbt = honest.clone();
+        let sk = treasury.secret(1, 0, 12);
+        let signature =
+            treasury.secp.sign_ecdsa(&Message::from_digest(tagged("another transaction")), &sk);
+        psbt.inputs[1].partial_sigs.insert(
+            PublicKey::new(sk.public_key(&treasury.secp)),
+            ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
+        );
+        add(
+            "803-tx-over-weight-signatures-unchecked",
+            policy("treasury", treasury, &[("max_tx_weight", &under)]),
+            intent.json(),
+            &psbt,
+            expected("Over the weight limit with a bad signature on input 1: refused for its weight, before any signature is checked.", vec![e("TX_OVER_STANDARD_WEIGHT")]),
+        );
+    }
+}
+
+/// Finalized taproot inputs: key path and script path approved; an annex, a foreign
+/// control block, a missing signature, SIGHASH_NONE and a bad signature rejected.
+fn tr_final_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
+    let nums = TrWallet::new("taproot nums", TrShape::NumsSorted);
+    let keyed = TrWallet::new("taproot keyed", TrShape::KeyMulti);
+    let tree = TrWallet::new("taproot tree", TrShape::Tree);
+    let intent = IntentSpec::new(vec![(DESTINATION.to_owned(), BTC, None)]);
+    let outputs =
+        || vec![Out::Pay(script_of(DESTINATION), BTC), Out::Change(1, 2, BTC / 2 - 12_000)];
+    fn ins(w: &TrWallet) -> Vec<TrIn<'_>> {
+        vec![
+            TrIn { wallet: w, branch: 0, index: 4, sat: BTC },
+            TrIn { wallet: w, branch: 1, index: 1, sat: BTC / 2 },
+        ]
+    }
+    let finalized = |w: &TrWallet, signing| {
+        let inputs = ins(w);
+        let mut psbt = build_tr(w, &inputs, &outputs(), signing);
+        for (n, i) in inputs.iter().enumerate() {
+            finalize_tr(&mut psbt, n, i);
+        }
+        psbt
+    };
+    for (dir, w, signing, what) in [
+        ("705-final-tr-script-path", &nums, TrSigning::Script, "tr(NUMS, sortedmulti_a(2,A,B,C)) by script path: signatures or empty elements per key, the leaf script, its control block"),
+        ("706-final-tr-key-path", &keyed, TrSigning::Key, "tr(A, multi_a(2,B,C)) by key path: one signature"),
+        ("707-final-tr-tree-leaf", &tree, TrSigning::Script, "tr(NUMS, three leaves) by its first leaf, whose control block has a merkle path"),
+    ] {
+        add(
+            dir,
+            tr_policy(w, &[]),
+            intent.json(),
+            &finalized(w, signing),
+            expected(Box::leak(format!("Both inputs finalized, {what}. Approved.").into_boxed_str()), vec![]),
+        );
+    }
+    let honest = finalized(&nums, TrSigning::Script);
+    {
+        let mut psbt = honest.clone();
+        edit_witness(&mut psbt, 0, |stack| stack.push(vec![0x50, 0x01, 0x02]));
+        add(
+            "714-final-tr-annex",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness ends in an annex (0x50 ...).",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        // One leaf under NUMS has the same control block at every index; a tree's differ.
+        let mut psbt = finalized(&tree, TrSigning::Script);
+        let other = tree.spend_info(0, 5);
+        let script = tree.leaf_script(&tree.leaves()[0], 0, 5).1;
+        let cb = other.control_block(&(script, LeafVersion::TapScript)).unwrap().serialize();
+        edit_witness(&mut psbt, 0, |stack| *stack.last_mut().unwrap() = cb);
+        add(
+            "720-final-tr-foreign-control-block",
+            tr_policy(&tree, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has the control block of another index.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        edit_witness(&mut psbt, 0, |stack| {
+            let signed = stack.iter().position(|e| !e.is_empty()).unwrap();
+            stack[signed].clear();
+        });
+        add(
+            "723-final-tr-one-signature",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has one signature where the leaf needs two.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let w = &nums;
+        let (keys, script) = w.leaf_script(&w.leaves()[0], 0, 4);
+        let last = keys.len() - 1;
+        let signer = (0..3).find(|&c| w.xonly(c, 0, 4) == keys[last]).unwrap();
+        let keypair = Keypair::from_secret_key(&w.secp, &w.secret(signer, 0, 4));
+        let wrong = w.secp.sign_schnorr_no_aux_rand(
+            &Message::from_digest(tagged("another transaction")),
+            &keypair,
+        );
+        assert!(!script.is_empty());
+        edit_witness(&mut psbt, 0, |stack| {
+            // The first element is the last key's.
+            if stack[0].is_empty() {
+                let signed = stack.iter().position(|e| !e.is_empty()).unwrap();
+                stack[signed].clear();
+            }
+            stack[0] = wrong.as_ref().to_vec();
+        });
+        add(
+            "724-final-tr-signature-over-another-transaction",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness holds a leaf key's signature over another message.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let inputs = ins(&keyed);
+        let mut psbt = build_tr(&keyed, &inputs, &outputs(), TrSigning::Key);
+        let prevouts: Vec<TxOut> = inputs.iter().map(|i| tr_funding(i).output[1].clone()).collect();
+        sign_tr_key_with(&mut psbt, &prevouts, 0, &inputs[0], TapSighashType::None);
+        for (n, i) in inputs.iter().enumerate() {
+            finalize_tr(&mut psbt, n, i);
+        }
+        add(
+            "719-final-tr-key-path-sighash-none",
+            tr_policy(&keyed, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final key-path signature is valid with SIGHASH_NONE.",
+                vec![at_input("INPUT_SIGHASH_NOT_ALLOWED", 0)],
+            ),
+        );
+    }
 }

@@ -26,6 +26,38 @@ impl Fee {
     }
 }
 
+/// The transaction's estimated final weight in weight units: the unsigned transaction's
+/// weight plus the descriptor's maximum satisfaction weight for every input (SPEC 2.4);
+/// `None` if that overflows.
+pub(crate) fn estimated_weight(policy: &Policy, tx: &Transaction) -> Option<u64> {
+    let per_input = policy.wallet().max_satisfaction_weight();
+    u64::try_from(tx.input.len())
+        .ok()
+        .and_then(|n| n.checked_mul(per_input))
+        .and_then(|w| w.checked_add(tx.weight().to_wu()))
+}
+
+/// The weight limit of SPEC 2.7; returns whether the request is within it.
+pub(crate) fn check_weight(policy: &Policy, tx: &Transaction, out: &mut Vec<Finding>) -> bool {
+    let max = policy.limits().max_tx_weight;
+    let weight = estimated_weight(policy, tx);
+    if weight.is_some_and(|w| w <= max) {
+        return true;
+    }
+    let shown = weight.map_or_else(|| "beyond counting".to_owned(), |w| format!("{w} WU"));
+    out.push(Finding::new(
+        Code::TxOverStandardWeight,
+        Place::Request,
+        format!(
+            "the transaction's estimated final weight is {shown} ({} inputs, {} outputs); the policy's max_tx_weight is {max} WU, so no node would relay it{}; its signatures were not checked",
+            tx.input.len(),
+            tx.output.len(),
+            if max > crate::policy::DEFAULT_MAX_TX_WEIGHT { " or no block hold it" } else { "" }
+        ),
+    ));
+    false
+}
+
 /// Computes the fee and checks it; `None` when an input's amount is unknown (that input
 /// has an error finding of its own).
 pub(crate) fn check(
@@ -42,12 +74,7 @@ pub(crate) fn check(
         tx.output.iter().try_fold(0u128, |sum, o| sum.checked_add(u128::from(o.value.to_sat())))?;
     let sat = i128::try_from(total_in).ok()?.checked_sub(i128::try_from(total_out).ok()?)?;
 
-    let per_input = policy.wallet().max_satisfaction_weight();
-    let weight = u64::try_from(tx.input.len())
-        .ok()
-        .and_then(|n| n.checked_mul(per_input))
-        .and_then(|w| w.checked_add(tx.weight().to_wu()))?;
-    let vsize = weight.div_ceil(4);
+    let vsize = estimated_weight(policy, tx)?.div_ceil(4);
     let fee = Fee { sat, vsize };
 
     if sat < 0 {

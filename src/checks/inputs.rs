@@ -15,8 +15,10 @@ use miniscript::bitcoin::{
     Amount, EcdsaSighashType, OutPoint, ScriptBuf, Transaction, TxOut, Txid,
 };
 
+use super::{few, finalized};
 use crate::policy::Policy;
 use crate::report::{Code, Finding, Place};
+use crate::text::abbreviated_hex;
 use crate::wallet::{Derived, Location, ScriptKind, Wallet};
 
 /// What the checks established about one input.
@@ -28,12 +30,15 @@ pub(crate) struct InputFacts {
     pub owned_at: Option<(u32, u32)>,
 }
 
-/// Checks every input; returns what was established about each, in order.
+/// Checks every input; returns what was established about each, in order. Signatures are
+/// verified only when `verify_signatures` is set: a request over the weight limit is
+/// rejected anyway, and skipping them keeps its refusal cheap (SPEC 2.7).
 pub(crate) fn check(
     policy: &Policy,
     tx: &Transaction,
     inputs: &[Input],
     secp: &Secp256k1<VerifyOnly>,
+    verify_signatures: bool,
     out: &mut Vec<Finding>,
 ) -> Vec<InputFacts> {
     let wallet = policy.wallet();
@@ -70,9 +75,20 @@ pub(crate) fn check(
         if let (Some(key), Some(utxo)) = (owned_at, utxo) {
             if let Some(Some(d)) = derived.get(&key) {
                 check_scripts(index, input, d, out);
-                let sigs =
-                    Signing { index, input, derived: d, utxo, prevouts: prevouts.as_ref(), secp };
-                sigs.check(wallet.kind(), &mut cache, out);
+                let sigs = Signing {
+                    index,
+                    kind: wallet.kind(),
+                    threshold: wallet.threshold(),
+                    input,
+                    derived: d,
+                    utxo,
+                    prevouts: prevouts.as_ref(),
+                    secp,
+                };
+                if verify_signatures {
+                    sigs.check(&mut cache, out);
+                }
+                finalized::check(&sigs, wallet.kind(), &mut cache, verify_signatures, out);
             }
         }
         facts.push(InputFacts { amount, owned_at });
@@ -183,9 +199,9 @@ fn utxo<'a>(
                 format!(
                     "input {index}: witness_utxo claims {} sat to script {}, but the previous transaction has {} sat to script {}",
                     witness_utxo.value.to_sat(),
-                    witness_utxo.script_pubkey.to_hex_string(),
+                    abbreviated_hex(witness_utxo.script_pubkey.as_bytes()),
                     prev_out.value.to_sat(),
-                    prev_out.script_pubkey.to_hex_string()
+                    abbreviated_hex(prev_out.script_pubkey.as_bytes())
                 ),
             ));
         }
@@ -241,7 +257,7 @@ fn owned_at(
             place,
             format!(
                 "input {index} spends script {}, which is not the wallet's script at branch {branch} index {at} named by its key origins",
-                utxo.script_pubkey.to_hex_string()
+                abbreviated_hex(utxo.script_pubkey.as_bytes())
             ),
         ));
         return None;
@@ -289,25 +305,24 @@ fn check_scripts(index: usize, input: &Input, derived: &Derived, out: &mut Vec<F
 }
 
 /// What verifying one input's signatures needs.
-struct Signing<'a> {
-    index: usize,
-    input: &'a Input,
-    derived: &'a Derived,
-    utxo: &'a TxOut,
-    prevouts: Option<&'a Prevouts<'a, &'a TxOut>>,
-    secp: &'a Secp256k1<VerifyOnly>,
+pub(super) struct Signing<'a> {
+    pub(super) index: usize,
+    pub(super) kind: ScriptKind,
+    /// The wallet's `(m, n)` for one-multisig scripts.
+    pub(super) threshold: Option<(usize, usize)>,
+    pub(super) input: &'a Input,
+    pub(super) derived: &'a Derived,
+    pub(super) utxo: &'a TxOut,
+    /// Every input's UTXO, when all are known (BIP-341 signatures commit to them).
+    pub(super) prevouts: Option<&'a Prevouts<'a, &'a TxOut>>,
+    pub(super) secp: &'a Secp256k1<VerifyOnly>,
 }
 
 impl Signing<'_> {
     /// Every signature must be by a key of the input's derived script (for a script-path
     /// signature: of the derived leaf it names) and verify over this transaction with its own
     /// sighash type.
-    fn check(
-        &self,
-        kind: ScriptKind,
-        cache: &mut SighashCache<&Transaction>,
-        out: &mut Vec<Finding>,
-    ) {
+    fn check(&self, cache: &mut SighashCache<&Transaction>, out: &mut Vec<Finding>) {
         let index = self.index;
         let mut problems: Vec<String> = Vec::new();
         let mut ecdsa_hashes: HashMap<EcdsaSighashType, Option<Message>> = HashMap::new();
@@ -318,7 +333,7 @@ impl Signing<'_> {
             }
             let message = *ecdsa_hashes
                 .entry(sig.sighash_type)
-                .or_insert_with(|| self.ecdsa_sighash(kind, sig.sighash_type, cache));
+                .or_insert_with(|| self.ecdsa_sighash(sig.sighash_type, cache));
             let valid = message
                 .is_some_and(|m| self.secp.verify_ecdsa(&m, &sig.signature, &key.inner).is_ok());
             if !valid {
@@ -377,18 +392,18 @@ impl Signing<'_> {
             out.push(Finding::new(
                 Code::InputBadPartialSig,
                 Place::Input(index),
-                format!("input {index}: {}", problems.join("; ")),
+                format!("input {index}: {}", few(&problems)),
             ));
         }
     }
 
-    fn ecdsa_sighash(
+    /// The BIP-143 (segwit v0) or legacy signature hash of this input for `ty`.
+    pub(super) fn ecdsa_sighash(
         &self,
-        kind: ScriptKind,
         ty: EcdsaSighashType,
         cache: &mut SighashCache<&Transaction>,
     ) -> Option<Message> {
-        let digest = match kind {
+        let digest = match self.kind {
             ScriptKind::Wsh | ScriptKind::ShWsh => {
                 let script = self.derived.witness_script.as_ref()?;
                 cache

@@ -3,16 +3,20 @@
 //! Trusts: the policy. Everything in the request is re-derived, hashed or verified.
 
 mod fee;
+mod finalized;
 mod inputs;
 mod intent;
 mod outputs;
 
-use miniscript::bitcoin::psbt::Psbt;
+use std::collections::{BTreeMap, HashMap};
+
+use miniscript::bitcoin::psbt::{raw, Psbt};
 
 use crate::error::Error;
 use crate::intent::Intent;
 use crate::ledger::Ledger;
 use crate::policy::{network_name, Policy};
+use crate::psbt::{not_allowed_field, Location};
 use crate::report::{Code, Finding, InputSummary, IntentSummary, Place, Report, Severity, Verdict};
 use crate::request::Request;
 use crate::time::Timestamp;
@@ -80,10 +84,12 @@ pub fn verify(
     let mut findings = Vec::new();
 
     let approved_by = intent::check(policy, intent, now, &mut findings);
-    let facts = inputs::check(policy, tx, &psbt.inputs, secp, &mut findings);
+    // Decided before any signature work, so that a huge request costs little to refuse.
+    let light = fee::check_weight(policy, tx, &mut findings);
+    let facts = inputs::check(policy, tx, &psbt.inputs, secp, light, &mut findings);
     let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
     let fee = fee::check(policy, intent, tx, &facts, &mut findings);
-    unknown_fields(psbt, &mut findings);
+    fields(psbt, &mut findings);
 
     let txid = request.txid();
     let digest = intent.digest_hex();
@@ -106,6 +112,7 @@ pub fn verify(
         }
     }
 
+    let findings = merge_duplicates(findings);
     let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
         Verdict::Rejected
     } else {
@@ -143,35 +150,86 @@ pub fn verify(
     })
 }
 
-/// Unknown and proprietary fields are shown to the signer, once per map that has them.
-fn unknown_fields(psbt: &Psbt, out: &mut Vec<Finding>) {
-    let count = psbt.unknown.len().saturating_add(psbt.proprietary.len());
-    if count > 0 {
-        out.push(Finding::new(
-            Code::PsbtUnknownField,
-            Place::Request,
-            format!("the PSBT's global map has {count} unknown or proprietary fields; intentguard did not check them"),
-        ));
+/// Joins problems for one message: the first three, then how many more (SPEC 2.7).
+pub(super) fn few(problems: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if let Some(more) = problems.len().checked_sub(SHOWN).filter(|n| *n > 0) {
+        text.push_str(&format!("; and {more} more"));
     }
-    for (i, input) in psbt.inputs.iter().enumerate() {
-        let count = input.unknown.len().saturating_add(input.proprietary.len());
-        if count > 0 {
-            out.push(Finding::new(
-                Code::PsbtUnknownField,
-                Place::Input(i),
-                format!("input {i} has {count} unknown or proprietary fields; intentguard did not check them"),
-            ));
+    text
+}
+
+/// Reports each code once per place (SPEC 5): a later finding with the code and place of an
+/// earlier one (a finalized input's scripts and its PSBT fields, say) joins its message.
+fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut first: HashMap<(Code, Place), usize> = HashMap::with_capacity(findings.len());
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match first.get(&(f.code, f.place)).and_then(|&i| merged.get_mut(i)) {
+            Some(earlier) => {
+                let message = format!("{}; {}", earlier.message, f.message);
+                *earlier = Finding::new(f.code, f.place, message);
+            }
+            None => {
+                first.insert((f.code, f.place), merged.len());
+                merged.push(f);
+            }
         }
+    }
+    merged
+}
+
+/// Fields a signer would act on but intentguard does not verify are errors; unknown and
+/// proprietary fields are shown to the signer. Each is reported once per map that has one.
+fn fields(psbt: &Psbt, out: &mut Vec<Finding>) {
+    map_fields(Place::Request, &psbt.unknown, psbt.proprietary.len(), out);
+    for (i, input) in psbt.inputs.iter().enumerate() {
+        map_fields(Place::Input(i), &input.unknown, input.proprietary.len(), out);
     }
     for (i, output) in psbt.outputs.iter().enumerate() {
-        let count = output.unknown.len().saturating_add(output.proprietary.len());
-        if count > 0 {
-            out.push(Finding::new(
-                Code::PsbtUnknownField,
-                Place::Output(i),
-                format!("output {i} has {count} unknown or proprietary fields; intentguard did not check them"),
-            ));
+        map_fields(Place::Output(i), &output.unknown, output.proprietary.len(), out);
+    }
+}
+
+fn map_fields(
+    place: Place,
+    unknown: &BTreeMap<raw::Key, Vec<u8>>,
+    proprietary: usize,
+    out: &mut Vec<Finding>,
+) {
+    let (location, map) = match place {
+        Place::Input(i) => (Location::Input(i), format!("input {i}")),
+        Place::Output(i) => (Location::Output(i), format!("output {i}")),
+        _ => (Location::Global, "the PSBT's global map".to_owned()),
+    };
+    let mut not_allowed: Vec<&str> = Vec::new();
+    let mut other = proprietary;
+    for key in unknown.keys() {
+        match not_allowed_field(location, u64::from(key.type_value)) {
+            Some(name) if !not_allowed.contains(&name) => not_allowed.push(name),
+            Some(_) => {}
+            None => other = other.saturating_add(1),
         }
+    }
+    if !not_allowed.is_empty() {
+        out.push(Finding::new(
+            Code::PsbtFieldNotAllowed,
+            place,
+            format!(
+                "{map} carries {}: a signer would act on it (silent-payment output scripts, MuSig2 signing, DNS payment names), and intentguard does not verify it; remove it or do not sign",
+                not_allowed.join(", ")
+            ),
+        ));
+    }
+    if other > 0 {
+        out.push(Finding::new(
+            Code::PsbtUnknownField,
+            place,
+            format!(
+                "{map} has {other} unknown or proprietary fields; intentguard did not check them"
+            ),
+        ));
     }
 }
 

@@ -4,7 +4,7 @@
 //! Trusts: the policy and the intent's payments. Scripts are compared, never address
 //! strings; change is recognised only by derivation from the output's key origins.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use miniscript::bitcoin::psbt::Output;
 use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
@@ -12,6 +12,7 @@ use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
 use crate::intent::Intent;
 use crate::policy::Policy;
 use crate::report::{Code, Finding, OutputSummary, Place, Role};
+use crate::text::abbreviated_hex;
 use crate::wallet::{Derived, Location, ScriptKind};
 
 /// Checks every output and payment; returns the outputs as the report shows them.
@@ -28,12 +29,15 @@ pub(crate) fn check(
     let scripts: Vec<ScriptBuf> = payments.iter().map(|p| p.script_pubkey()).collect();
     // Payments by script, and unmatched payments by (script, amount) as stacks whose top is
     // the lowest index: every lookup is a hash, so matching is linear in outputs + payments.
-    let mut by_script: HashMap<&ScriptBuf, Vec<usize>> = HashMap::with_capacity(payments.len());
     let mut unmatched: HashMap<(&ScriptBuf, Amount), Vec<usize>> =
         HashMap::with_capacity(payments.len());
     for (i, (p, script)) in payments.iter().zip(&scripts).enumerate().rev() {
-        by_script.entry(script).or_default().push(i);
         unmatched.entry((script, p.amount())).or_default().push(i);
+    }
+    // The distinct amounts the intent pays each address, in payment order.
+    let mut amounts_by_script: HashMap<&ScriptBuf, Amounts> = HashMap::new();
+    for (p, script) in payments.iter().zip(&scripts) {
+        amounts_by_script.entry(script).or_default().add(p.amount());
     }
     let mut matched = vec![false; payments.len()];
     let mut change_outputs = 0u32;
@@ -53,10 +57,9 @@ pub(crate) fn check(
             branch: None,
             derivation_index: None,
         };
-        let shown = summary
-            .address
-            .clone()
-            .unwrap_or_else(|| format!("script {}", txout.script_pubkey.to_hex_string()));
+        let shown = summary.address.clone().unwrap_or_else(|| {
+            format!("script {}", abbreviated_hex(txout.script_pubkey.as_bytes()))
+        });
 
         // 1. An exact (script, amount) match with a payment not yet matched.
         let hit = unmatched.get_mut(&(&txout.script_pubkey, amount)).and_then(Vec::pop);
@@ -122,19 +125,15 @@ pub(crate) fn check(
         }
 
         // 3. Neither: an unapproved output.
-        let same_address = by_script.get(&txout.script_pubkey).map_or(&[][..], Vec::as_slice);
-        let amounts: Vec<Amount> =
-            same_address.iter().filter_map(|&i| payments.get(i)).map(|p| p.amount()).collect();
-        if !amounts.is_empty() && !amounts.contains(&amount) {
-            let wanted: Vec<String> =
-                amounts.iter().map(|a| format!("{} sat", a.to_sat())).collect();
+        let amounts = amounts_by_script.get(&txout.script_pubkey);
+        if let Some(amounts) = amounts.filter(|a| !a.set.contains(&amount)) {
             out.push(Finding::new(
                 Code::PaymentAmountMismatch,
                 place,
                 format!(
                     "output {index} pays {} sat to {shown}; the intent pays that address {}",
                     amount.to_sat(),
-                    wanted.join(" or ")
+                    amounts.describe()
                 ),
             ));
         } else {
@@ -174,6 +173,35 @@ pub(crate) fn check(
         ));
     }
     summaries
+}
+
+/// The distinct amounts of the payments to one address.
+#[derive(Default)]
+struct Amounts {
+    set: HashSet<Amount>,
+    in_order: Vec<Amount>,
+}
+
+impl Amounts {
+    /// Amounts a message names before it counts the rest.
+    const SHOWN: usize = 3;
+
+    fn add(&mut self, amount: Amount) {
+        if self.set.insert(amount) {
+            self.in_order.push(amount);
+        }
+    }
+
+    /// `"5 sat or 7 sat"`, or the first few and how many more.
+    fn describe(&self) -> String {
+        let shown: Vec<String> =
+            self.in_order.iter().take(Self::SHOWN).map(|a| format!("{} sat", a.to_sat())).collect();
+        let mut text = shown.join(" or ");
+        if let Some(more) = self.in_order.len().checked_sub(Self::SHOWN).filter(|n| *n > 0) {
+            text.push_str(&format!(" or one of {more} other amounts"));
+        }
+        text
+    }
 }
 
 /// Whether an output is the derived one: its script, and every script or taproot datum its

@@ -11,6 +11,9 @@ pub(super) const GLOBAL_OUTPUT_COUNT: u64 = 0x05;
 pub(super) const GLOBAL_TX_MODIFIABLE: u64 = 0x06;
 pub(super) const GLOBAL_VERSION: u64 = 0xfb;
 pub(super) const PROPRIETARY: u64 = 0xfc;
+// BIP-375 (silent payments), which this parser does not read: kept as unknown fields.
+const GLOBAL_SP_ECDH_SHARE: u64 = 0x07;
+const GLOBAL_SP_DLEQ: u64 = 0x08;
 
 pub(super) const IN_NON_WITNESS_UTXO: u64 = 0x00;
 pub(super) const IN_WITNESS_UTXO: u64 = 0x01;
@@ -40,6 +43,8 @@ pub(super) const IN_TAP_MERKLE_ROOT: u64 = 0x18;
 pub(super) const IN_MUSIG2_PARTICIPANT_PUBKEYS: u64 = 0x1a;
 pub(super) const IN_MUSIG2_PUB_NONCE: u64 = 0x1b;
 pub(super) const IN_MUSIG2_PARTIAL_SIG: u64 = 0x1c;
+const IN_SP_ECDH_SHARE: u64 = 0x1d;
+const IN_SP_DLEQ: u64 = 0x1e;
 
 pub(super) const OUT_REDEEM_SCRIPT: u64 = 0x00;
 pub(super) const OUT_WITNESS_SCRIPT: u64 = 0x01;
@@ -50,6 +55,10 @@ pub(super) const OUT_TAP_INTERNAL_KEY: u64 = 0x05;
 pub(super) const OUT_TAP_TREE: u64 = 0x06;
 pub(super) const OUT_TAP_BIP32_DERIVATION: u64 = 0x07;
 pub(super) const OUT_MUSIG2_PARTICIPANT_PUBKEYS: u64 = 0x08;
+const OUT_SP_V0_INFO: u64 = 0x09;
+const OUT_SP_V0_LABEL: u64 = 0x0a;
+// BIP-353 (DNS payment instructions).
+const OUT_DNSSEC_PROOF: u64 = 0x35;
 
 /// Returns whether a global key type exists only in version 2 PSBTs.
 pub(super) fn global_is_v2_only(key_type: u64) -> bool {
@@ -80,15 +89,37 @@ pub(super) fn output_is_v2_only(key_type: u64) -> bool {
     matches!(key_type, OUT_AMOUNT | OUT_SCRIPT)
 }
 
+/// Returns the name of a key type that changes what a signer signs, pays or shows and that
+/// intentguard does not verify (SPEC 1.3): BIP-375 silent-payment fields, BIP-373 MuSig2
+/// fields and BIP-353 DNSSEC proofs.
+pub(super) fn not_allowed(location: Location, key_type: u64) -> Option<&'static str> {
+    match (location, key_type) {
+        (Location::Global, GLOBAL_SP_ECDH_SHARE) => Some("PSBT_GLOBAL_SP_ECDH_SHARE"),
+        (Location::Global, GLOBAL_SP_DLEQ) => Some("PSBT_GLOBAL_SP_DLEQ"),
+        (Location::Input(_), IN_SP_ECDH_SHARE) => Some("PSBT_IN_SP_ECDH_SHARE"),
+        (Location::Input(_), IN_SP_DLEQ) => Some("PSBT_IN_SP_DLEQ"),
+        (
+            Location::Input(_),
+            IN_MUSIG2_PARTICIPANT_PUBKEYS | IN_MUSIG2_PUB_NONCE | IN_MUSIG2_PARTIAL_SIG,
+        )
+        | (Location::Output(_), OUT_MUSIG2_PARTICIPANT_PUBKEYS) => name(location, key_type),
+        (Location::Output(_), OUT_SP_V0_INFO) => Some("PSBT_OUT_SP_V0_INFO"),
+        (Location::Output(_), OUT_SP_V0_LABEL) => Some("PSBT_OUT_SP_V0_LABEL"),
+        (Location::Output(_), OUT_DNSSEC_PROOF) => Some("PSBT_OUT_DNSSEC_PROOF"),
+        _ => None,
+    }
+}
+
 /// Returns the BIP name of a key type in the map at `location`, if the type is one of
-/// BIP-174, BIP-370, BIP-371 or BIP-373.
+/// BIP-174, BIP-370, BIP-371 or BIP-373, or one of the fields [`not_allowed`] names.
 pub(super) fn name(location: Location, key_type: u64) -> Option<&'static str> {
-    match location {
+    let bip = match location {
         Location::Global => global_name(key_type),
         Location::Input(_) => input_name(key_type),
         Location::Output(_) => output_name(key_type),
         Location::Header | Location::AfterLastMap | Location::Decoder => None,
-    }
+    };
+    bip.or_else(|| not_allowed(location, key_type))
 }
 
 fn global_name(key_type: u64) -> Option<&'static str> {

@@ -216,6 +216,22 @@ pub fn key_type_name(location: Location, key_type: u64) -> Option<&'static str> 
     keys::name(location, key_type)
 }
 
+/// Returns the name of a key type in the map at `location` that changes what a signer
+/// signs, pays or shows and that intentguard does not verify (SPEC 1.3): BIP-375
+/// silent-payment fields, BIP-373 MuSig2 fields and BIP-353 DNSSEC proofs. Such a field is
+/// `PSBT_FIELD_NOT_ALLOWED`; other unknown fields are only a warning.
+///
+/// ```
+/// use intentguard::psbt::{not_allowed_field, Location};
+///
+/// assert_eq!(not_allowed_field(Location::Output(0), 0x09), Some("PSBT_OUT_SP_V0_INFO"));
+/// assert_eq!(not_allowed_field(Location::Input(0), 0x1c), Some("PSBT_IN_MUSIG2_PARTIAL_SIG"));
+/// assert_eq!(not_allowed_field(Location::Input(0), 0x99), None);
+/// ```
+pub fn not_allowed_field(location: Location, key_type: u64) -> Option<&'static str> {
+    keys::not_allowed(location, key_type)
+}
+
 /// Most inputs a transaction can have and still fit in a block: 1,000,000 bytes of
 /// non-witness data (4,000,000 weight units), 41 bytes at least per input.
 pub const MAX_INPUTS: u64 = 24_390;

@@ -856,8 +856,12 @@ fn global_xpubs_are_bip32_extended_public_keys() {
 fn key_types_are_named_in_messages() {
     let names: BTreeMap<u64, &str> =
         (0..=0xffu64).filter_map(|t| keys::name(Location::Input(0), t).map(|n| (t, n))).collect();
-    assert_eq!(names.len(), 29);
+    // BIP-174, 370, 371 and 373 name 29; BIP-375 adds two input fields.
+    assert_eq!(names.len(), 31);
     assert_eq!(keys::name(Location::Output(0), 0x08), Some("PSBT_OUT_MUSIG2_PARTICIPANT_PUBKEYS"));
+    assert_eq!(keys::name(Location::Output(0), 0x09), Some("PSBT_OUT_SP_V0_INFO"));
+    assert_eq!(keys::name(Location::Output(0), 0x35), Some("PSBT_OUT_DNSSEC_PROOF"));
+    assert_eq!(keys::name(Location::Global, 0x07), Some("PSBT_GLOBAL_SP_ECDH_SHARE"));
     assert_eq!(keys::name(Location::Global, 0xfb), Some("PSBT_GLOBAL_VERSION"));
     assert_eq!(keys::name(Location::AfterLastMap, 0x00), None);
 }

@@ -9,7 +9,7 @@ use intentguard::describe::{InternalKey, KeyInfo, LeafInfo, WalletSummary};
 use intentguard::keyfile::public_key_hex;
 use intentguard::policy::{
     network_name, DEFAULT_MAX_CHANGE_INDEX, DEFAULT_MAX_CHANGE_OUTPUTS,
-    DEFAULT_MAX_INTENT_LIFETIME_S,
+    DEFAULT_MAX_INTENT_LIFETIME_S, DEFAULT_MAX_TX_WEIGHT,
 };
 use intentguard::text::display_safe;
 use intentguard::Policy;
@@ -215,6 +215,10 @@ fn render_limits(out: &mut Out, policy: &Policy) {
             None => "not set: no cap on an intent's total".to_owned(),
         },
     );
+    limit(
+        "max_tx_weight",
+        format!("{} WU{}", l.max_tx_weight, default(l.max_tx_weight == DEFAULT_MAX_TX_WEIGHT)),
+    );
     match &l.allowed_destinations {
         None => limit("allowed_destinations", "not set: any address".to_owned()),
         Some(list) => {
@@ -267,6 +271,7 @@ limits
   require_prev_tx        true (default)
   max_intent_lifetime_s  604800 s (7 d) (default)
   max_total_sat          not set: no cap on an intent's total
+  max_tx_weight          400000 WU (default)
   allowed_destinations   not set: any address
 ";
         assert!(text.starts_with(expected), "\n{text}");
