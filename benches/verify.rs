@@ -12,6 +12,8 @@
 #[allow(dead_code, reason = "the generator serves the vector tests too")]
 #[path = "../examples/gen_vectors/generator.rs"]
 mod generator;
+#[path = "common/measure.rs"]
+mod measure;
 
 use std::time::{Duration, Instant};
 
@@ -54,19 +56,20 @@ fn main() {
             let intent = Intent::from_json(&intent).expect("intent");
             let reps = (2_000 / n).clamp(3, 50);
 
-            let rss_before = rss_kib();
-            reset_peak_rss();
-            let verifier = best_of(reps, || {
+            let rss_before = measure::rss_kib();
+            measure::reset_peak_rss();
+            let verifier = measure::best_of(reps, || {
                 let request = Request::from_bytes(&psbt).expect("request");
                 let report = verify(&policy, &intent, &request, now, None).expect("verify");
                 assert!(report.is_approved(), "{:?}", report.findings);
             });
-            let peak = peak_rss_kib().saturating_sub(rss_before);
+            let peak = measure::peak_rss_kib().saturating_sub(rss_before);
 
             let parsed = Psbt::deserialize(&psbt).expect("psbt");
             let branch_keys = branch_xpubs(&policy);
             let secp = Secp256k1::verification_only();
-            let floor = best_of(reps, || assert!(floor(&secp, &parsed, &branch_keys, taproot)));
+            let floor =
+                measure::best_of(reps, || assert!(floor(&secp, &parsed, &branch_keys, taproot)));
 
             let per_in = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
             let psbt_mib = psbt.len() as f64 / (1024.0 * 1024.0);
@@ -84,17 +87,6 @@ fn main() {
         }
     }
     junk_is_refused_fast();
-}
-
-fn best_of(reps: usize, mut f: impl FnMut()) -> Duration {
-    (0..reps)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .expect("at least one rep")
 }
 
 /// The wallet's extended keys at the receive branch, derived once.
@@ -207,28 +199,4 @@ fn junk_is_refused_fast() {
         "100 MiB of junk after the PSBT magic refused: {refused}, in {:.1} ms",
         start.elapsed().as_secs_f64() * 1e3
     );
-}
-
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(field)
-                .map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0))
-        })
-        .unwrap_or(0)
-}
-
-fn rss_kib() -> u64 {
-    status_kib("VmRSS:")
-}
-
-fn peak_rss_kib() -> u64 {
-    status_kib("VmHWM:")
-}
-
-/// Resets the peak resident set size (Linux: `echo 5 > /proc/self/clear_refs`).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use intentguard::{
-    verify, Code, Intent, Ledger, MemoryLedger, Place, Policy, Report, Request, Timestamp, Verdict,
+    verify, Code, Error, Intent, Ledger, MemoryLedger, Place, Policy, Report, Request, Timestamp,
+    Verdict,
 };
 use serde_json::Value;
 
@@ -43,12 +44,25 @@ fn place_of(finding: &Value) -> Place {
     }
 }
 
-fn run_case(dir: &Path) -> (Value, Report) {
+/// Reads a case's files; the error code of the first that does not load, if one does not.
+fn load_case(dir: &Path) -> Result<(Policy, Intent, Request), &'static str> {
     let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-    let expected: Value = serde_json::from_slice(&read("expected.json")).unwrap();
-    let policy = Policy::from_toml_bytes(&read("policy.toml")).unwrap();
-    let intent = Intent::from_json_bytes(&read("intent.json")).unwrap();
-    let request = Request::from_bytes(&read("request.psbt")).unwrap();
+    let policy =
+        Policy::from_toml_bytes(&read("policy.toml")).map_err(|e| Error::from(e).code())?;
+    let intent =
+        Intent::from_json_bytes(&read("intent.json")).map_err(|e| Error::from(e).code())?;
+    let request = Request::from_bytes(&read("request.psbt")).map_err(|e| Error::from(e).code())?;
+    Ok((policy, intent, request))
+}
+
+fn expected_of(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap()
+}
+
+fn run_case(dir: &Path) -> (Value, Report) {
+    let expected = expected_of(dir);
+    let (policy, intent, request) =
+        load_case(dir).unwrap_or_else(|code| panic!("{}: {code}", dir.display()));
     let now: Timestamp = expected["now"].as_str().unwrap().parse().unwrap();
     let ledger = MemoryLedger::new();
     if let Some(bound) = expected.get("ledger_bound_txid").and_then(Value::as_str) {
@@ -70,6 +84,18 @@ fn every_vector_verifies_as_expected() {
     );
     let mut failures = Vec::new();
     for dir in &dirs {
+        let want = expected_of(dir);
+        if want["exit_code"] == 2 {
+            let got = load_case(dir).err();
+            if got != want["error"].as_str() {
+                failures.push(format!(
+                    "{}: want error {}, got {got:?}",
+                    dir.display(),
+                    want["error"]
+                ));
+            }
+            continue;
+        }
         let (expected, report) = run_case(dir);
         let want_verdict = match expected["verdict"].as_str().unwrap() {
             "approved" => Verdict::Approved,
@@ -122,7 +148,7 @@ fn every_finding_code_has_a_vector() {
     for dir in &dirs {
         let expected: Value =
             serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-        for f in expected["findings"].as_array().unwrap() {
+        for f in expected["findings"].as_array().into_iter().flatten() {
             seen.insert(f["code"].as_str().unwrap().to_owned());
         }
     }
@@ -209,4 +235,33 @@ fn generator_taproot_addresses_match_embit() {
             .unwrap_or_else(|| panic!("no known answer for {descriptor} at ({branch}, {index})"));
         assert_eq!(&address, want, "{descriptor} at ({branch}, {index})");
     }
+}
+
+/// SPEC 2.7: no finding message is longer than 1,000 characters, and one that would list
+/// many values names a few and says how many more. 300 payments to one address and 300
+/// outputs there with amounts none of them has: each PAYMENT_AMOUNT_MISMATCH could list
+/// 300 amounts (about 4,500 characters).
+#[test]
+fn messages_name_a_few_values_and_count_the_rest() {
+    let (policy, intent, psbt) = generator::many_payments_request(300);
+    let policy = Policy::from_toml(&policy).unwrap();
+    let intent = Intent::from_json(&intent).unwrap();
+    let request = Request::from_bytes(&psbt).unwrap();
+    let now: Timestamp = "2024-05-31T02:00:00Z".parse().unwrap();
+    let report = verify(&policy, &intent, &request, now, None).unwrap();
+    let mismatches: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::PaymentAmountMismatch)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(mismatches.len(), 300);
+    assert_eq!(
+        mismatches[0],
+        "output 0 pays 10001 sat to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq; the intent pays that address 10000 sat or 10002 sat or 10004 sat or one of 297 other amounts"
+    );
+    let longest = report.findings.iter().map(|f| f.message.chars().count()).max().unwrap();
+    assert!(longest <= 200, "{longest}");
+    let json = serde_json::to_vec(&report).unwrap();
+    assert!(json.len() < 300 * 2 * 400, "{} bytes of report for 600 findings", json.len());
 }

@@ -513,6 +513,48 @@ fn case(dir: &str, policy: String, intent: String, psbt: &Psbt, exp: Expected) -
     }
 }
 
+/// A case that cannot be verified: exit code 2 with `error` as the error code. The request
+/// file is written as given (raw bytes included).
+fn error_case(
+    dir: &str,
+    description: &'static str,
+    policy: String,
+    intent: String,
+    request: Vec<u8>,
+    error: &str,
+) -> Case {
+    let expected =
+        json!({ "description": description, "now": NOW, "exit_code": 2, "error": error });
+    let mut expected_text = serde_json::to_string_pretty(&expected).unwrap();
+    expected_text.push('\n');
+    Case {
+        dir: dir.to_owned(),
+        files: vec![
+            ("README", format!("{description}\n").into_bytes()),
+            ("policy.toml", policy.into_bytes()),
+            ("intent.json", intent.into_bytes()),
+            ("request.psbt", request),
+            ("expected.json", expected_text.into_bytes()),
+        ],
+    }
+}
+
+/// Cases that must not verify at all (exit 2): policies that break the descriptor rules of
+/// SPEC 1.1 and limits out of range.
+fn error_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
+    let intent =
+        IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
+    let request = format!("{honest}\n").into_bytes();
+    vec![error_case(
+        "901-policy-max-tx-weight-over-consensus",
+        "The policy raises max_tx_weight above 4,000,000 WU, the consensus limit.",
+        policy("treasury", treasury, &[("max_tx_weight", "4000001")]),
+        intent.json(),
+        request.clone(),
+        "POLICY_INVALID",
+    )]
+}
+
 /// The fee from the PSBT's own previous transactions, when every input has a consistent one.
 fn fee(psbt: &Psbt) -> Value {
     let mut total_in: i128 = 0;
@@ -1266,6 +1308,7 @@ pub fn all_cases() -> Vec<Case> {
     tr_final_cases(&mut add);
     let v2: Vec<Case> = cases.iter().filter(|c| approved(c)).map(v2_copy).collect();
     cases.extend(v2);
+    cases.extend(error_cases(&treasury, &honest));
     cases
 }
 
@@ -2759,4 +2802,76 @@ fn tr_final_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
             ),
         );
     }
+}
+
+// --- Hostile shapes for benches/hostile.rs and the message-length test -------------------
+
+/// A request that pays `n` outputs to the intent's one address, each an amount none of the
+/// intent's `n` payments has: `n` PAYMENT_AMOUNT_MISMATCH and `n` PAYMENT_MISSING findings,
+/// each of which could list all `n` amounts. Returns policy, intent and PSBT bytes.
+pub fn many_payments_request(n: usize) -> (String, String, Vec<u8>) {
+    let w = Wallet::new("many payments", Kind::Wsh, true, Network::Bitcoin);
+    let payments: Vec<(String, u64, Option<&'static str>)> =
+        (0..n as u64).map(|k| (DESTINATION.to_owned(), 10_000 + 2 * k, None)).collect();
+    let total: u64 = payments.iter().map(|(_, sat, _)| sat + 1).sum();
+    let outputs: Vec<Out> =
+        payments.iter().map(|(_, sat, _)| Out::Pay(script_of(DESTINATION), sat + 1)).collect();
+    let psbt = build(&w, &[input(&w, 0, 0, total + 50_000)], &outputs);
+    let intent = IntentSpec { max_fee_sat: None, ..IntentSpec::new(payments) };
+    (policy("treasury", &w, &[]), intent.json(), psbt.serialize())
+}
+
+/// A legacy `sh(sortedmulti)` request of `n` inputs, two signatures each (well-formed, over
+/// another message: the verifier hashes every input's legacy sighash before it can tell),
+/// and one extra output of `big` script bytes. Legacy sighashes serialise the whole
+/// transaction per input, so checking its signatures costs `n` × its size. `max_tx_weight`
+/// is written into the policy when given.
+pub fn legacy_request(
+    n: usize,
+    big: usize,
+    max_tx_weight: Option<u64>,
+) -> (String, String, Vec<u8>) {
+    let w = Wallet::new("legacy", Kind::Sh, true, Network::Bitcoin);
+    let per_input = 100_000u64;
+    let pay = per_input * n as u64 / 2;
+    let inputs: Vec<In> =
+        (0..n).map(|i| input(&w, 0, u32::try_from(i).unwrap(), per_input)).collect();
+    let prevs: Vec<Transaction> = inputs.iter().map(funding).collect();
+    let outpoints = prevs.iter().map(|p| OutPoint { txid: p.compute_txid(), vout: 1 }).collect();
+    let mut outputs =
+        vec![TxOut { value: Amount::from_sat(pay), script_pubkey: script_of(DESTINATION) }];
+    if big > 0 {
+        outputs
+            .push(TxOut { value: Amount::ZERO, script_pubkey: ScriptBuf::from(vec![0x6a; big]) });
+    }
+    let tx = spending_tx(outpoints, outputs);
+    let mut psbt = Psbt::from_unsigned_tx(tx).unwrap();
+    let wrong = Message::from_digest(tagged("another transaction"));
+    for (k, (i, prev)) in inputs.iter().zip(prevs).enumerate() {
+        let mut input = Input {
+            non_witness_utxo: Some(prev),
+            redeem_script: w.redeem_script(0, i.index),
+            bip32_derivation: w.origins(0, i.index),
+            ..Input::default()
+        };
+        for c in [0, 1] {
+            let sk = w.secret(c, 0, i.index);
+            let signature = w.secp.sign_ecdsa(&wrong, &sk);
+            input.partial_sigs.insert(
+                PublicKey::new(sk.public_key(&w.secp)),
+                ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
+            );
+        }
+        psbt.inputs[k] = input;
+    }
+    let intent = IntentSpec {
+        max_fee_sat: None,
+        ..IntentSpec::new(vec![(DESTINATION.to_owned(), pay, None)])
+    };
+    let weight = max_tx_weight.map(|m| m.to_string());
+    let mut limits = vec![("max_fee_sat", "2100000000000000"), ("max_fee_rate_sat_vb", "1000000")];
+    if let Some(weight) = &weight {
+        limits.push(("max_tx_weight", weight));
+    }
+    (policy("treasury", &w, &limits), intent.json(), psbt.serialize())
 }
