@@ -23,6 +23,8 @@ use miniscript::{
 use crate::error::PolicyError;
 use crate::policy::network_kind;
 
+mod keys;
+
 /// The script types of the supported descriptors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScriptKind {
@@ -214,13 +216,15 @@ impl Wallet {
     ///
     /// Returns [`PolicyError::Descriptor`] when the descriptor does not parse, its checksum
     /// is wrong, it is not one of the supported shapes, an extended key is not of `network`
-    /// or does not end in `/<0;1>/*`, or it cannot be satisfied.
+    /// or does not end in `/<0;1>/*` (or its shorthand `/**`), or it cannot be satisfied.
     pub fn from_descriptor(text: &str, network: Network) -> Result<Wallet, PolicyError> {
         let body = miniscript::descriptor::checksum::verify_checksum(text)
             .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
+        // The checksum covers the text as written; `/**` is expanded after it is verified.
+        let body = keys::expand_receive_change_shorthand(body);
         // miniscript 13 has no `sortedmulti_a` (BIP-387): parse it as `multi_a` and sort the
         // derived keys of those leaves ourselves.
-        let sorted_marks = multi_a_marks(body);
+        let sorted_marks = multi_a_marks(&body);
         let plain = body.replace("sortedmulti_a(", "multi_a(");
         let descriptor: Descriptor<DescriptorPublicKey> =
             plain.parse().map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
@@ -322,7 +326,8 @@ impl Wallet {
         &self.text
     }
 
-    /// Returns the descriptor as parsed (multipath; `sortedmulti_a` shown as `multi_a`).
+    /// Returns the descriptor as parsed (multipath, `/**` as `/<0;1>/*`, `sortedmulti_a` as
+    /// `multi_a`).
     pub fn descriptor(&self) -> &Descriptor<DescriptorPublicKey> {
         &self.descriptor
     }
@@ -494,4 +499,101 @@ fn multi_a_marks(text: &str) -> Vec<bool> {
         rest = rest.get(pos.saturating_add("multi_a(".len())..).unwrap_or_default();
     }
     marks
+}
+
+#[cfg(test)]
+mod tests {
+    //! The descriptor rules of SPEC 1.1 (src/wallet/keys.rs), through `from_descriptor`.
+
+    use miniscript::bitcoin::bip32::{Xpriv, Xpub};
+    use miniscript::bitcoin::secp256k1::All;
+    use miniscript::descriptor::checksum::Engine;
+
+    use super::*;
+
+    const NUMS: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0";
+
+    fn secp() -> Secp256k1<All> {
+        Secp256k1::new()
+    }
+
+    /// The account key m/48'/0'/0'/2' of a master key from a fixed seed.
+    fn xpriv(seed: u8, network: Network) -> Xpriv {
+        let master = Xpriv::new_master(network, &[seed; 32]).unwrap();
+        master.derive_priv(&secp(), &"m/48'/0'/0'/2'".parse::<DerivationPath>().unwrap()).unwrap()
+    }
+
+    fn xpub(seed: u8, network: Network) -> Xpub {
+        Xpub::from_priv(&secp(), &xpriv(seed, network))
+    }
+
+    /// `[0000000N/48'/0'/0'/2']XPUB/<0;1>/*`, the key of seed `n` with origin fingerprint `n`.
+    fn key(n: u8, network: Network) -> String {
+        with_origin(n, &xpub(n, network).to_string())
+    }
+
+    fn with_origin(fingerprint: u8, material: &str) -> String {
+        format!("[{fingerprint:08x}/48'/0'/0'/2']{material}/<0;1>/*")
+    }
+
+    fn loads(text: &str, network: Network) -> Wallet {
+        Wallet::from_descriptor(text, network).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// The problem of a descriptor that must be refused as `PolicyError::Descriptor`.
+    fn refused(text: &str, network: Network) -> String {
+        match Wallet::from_descriptor(text, network) {
+            Err(PolicyError::Descriptor { problem }) => problem,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn assert_mentions(problem: &str, parts: &[&str]) {
+        for part in parts {
+            assert!(problem.contains(part), "{part:?} missing from: {problem}");
+        }
+    }
+
+    fn checksummed(body: &str) -> String {
+        let mut engine = Engine::new();
+        engine.input(body).unwrap();
+        format!("{body}#{}", engine.checksum())
+    }
+
+    const BTC: Network = Network::Bitcoin;
+
+    #[test]
+    fn the_shorthand_means_receive_and_change() {
+        let (a, b, c) = (key(1, BTC), key(2, BTC), key(3, BTC));
+        for long in [
+            format!("wsh(sortedmulti(2,{a},{b},{c}))"),
+            format!("tr({NUMS},sortedmulti_a(2,{a},{b},{c}))"),
+            format!("tr({a},multi_a(2,{b},{c}))"),
+        ] {
+            let short = long.replace("/<0;1>/*", "/**");
+            assert!(short.contains("/**,") && !short.contains("<0;1>"), "{short}");
+            let (long, short) = (loads(&long, BTC), loads(&short, BTC));
+            for (branch, index) in [(0, 0), (1, 0), (0, 7), (1, 3)] {
+                assert_eq!(
+                    short.derive(branch, index),
+                    long.derive(branch, index),
+                    "{branch}/{index}"
+                );
+            }
+            assert_eq!(short.descriptor(), long.descriptor());
+        }
+    }
+
+    #[test]
+    fn the_shorthand_checksum_is_over_the_text_as_written() {
+        let body = format!("wsh(sortedmulti(2,{},{},{}))", key(1, BTC), key(2, BTC), key(3, BTC))
+            .replace("/<0;1>/*", "/**");
+        let text = checksummed(&body);
+        let wallet = loads(&text, BTC);
+        assert_eq!(wallet.descriptor_text(), text);
+        // The checksum of the expanded text is not the checksum of what the policy wrote.
+        let expanded = checksummed(&body.replace("/**", "/<0;1>/*"));
+        let (_, checksum) = expanded.split_once('#').unwrap();
+        assert_mentions(&refused(&format!("{body}#{checksum}"), BTC), &["bad checksum"]);
+    }
 }
