@@ -21,7 +21,6 @@ use miniscript::{
 };
 
 use crate::error::PolicyError;
-use crate::policy::network_kind;
 
 mod keys;
 
@@ -173,9 +172,10 @@ impl Translator<DescriptorPublicKey> for ToBranch<'_> {
         let branch_xkey = xkey
             .derive_pub(self.secp, &path)
             .map_err(|e| format!("key {pk} cannot be derived: {e}"))?;
+        // Refused earlier with a message that names the key's place; kept fail-closed here.
         let (fingerprint, mut full) = match origin {
             Some((fp, origin_path)) => (*fp, origin_path.as_ref().to_vec()),
-            None => (xkey.fingerprint(), Vec::new()),
+            None => return Err(format!("key {pk} has no key origin [fingerprint/path]")),
         };
         full.extend_from_slice(path.as_ref());
         Ok(DescriptorPublicKey::XPub(DescriptorXKey {
@@ -215,8 +215,10 @@ impl Wallet {
     /// # Errors
     ///
     /// Returns [`PolicyError::Descriptor`] when the descriptor does not parse, its checksum
-    /// is wrong, it is not one of the supported shapes, an extended key is not of `network`
-    /// or does not end in `/<0;1>/*` (or its shorthand `/**`), or it cannot be satisfied.
+    /// is wrong, it is not one of the supported shapes, it cannot be satisfied, or a key
+    /// breaks a descriptor rule of SPEC 1.1: every key is an extended key of `network`
+    /// (`xpub` or `tpub`) with a key origin, followed by `/<0;1>/*` or `/**`,
+    /// except that a taproot internal key may be a fixed key. The message names the key.
     pub fn from_descriptor(text: &str, network: Network) -> Result<Wallet, PolicyError> {
         let body = miniscript::descriptor::checksum::verify_checksum(text)
             .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
@@ -233,6 +235,19 @@ impl Wallet {
                 "must be wsh(multi|sortedmulti), sh(wsh(multi|sortedmulti)), sh(multi|sortedmulti) or tr(KEY, TREE)",
             )
         })?;
+        let written = keys::written_keys(&descriptor);
+        let mut extended = 0usize;
+        for key in &written {
+            if keys::check_key(key, network).map_err(descriptor_error)? {
+                extended = extended.saturating_add(1);
+            }
+        }
+        if extended == 0 {
+            return Err(descriptor_error(
+                "has no extended key ending in /<0;1>/*: it names one address, not a wallet",
+            ));
+        }
+        let secp = Secp256k1::verification_only();
         let sorted_leaves = match &descriptor {
             Descriptor::Tr(tr) => {
                 let multi_a_leaves: Vec<bool> = tr
@@ -249,31 +264,6 @@ impl Wallet {
             }
             _ => Vec::new(),
         };
-        let want = network_kind(network);
-        let mut problem = None;
-        let mut extended = 0usize;
-        descriptor.for_each_key(|k| {
-            match k.xkey_network() {
-                Some(n) if n == want => extended = extended.saturating_add(1),
-                Some(_) => {
-                    problem = problem.take().or_else(|| {
-                        Some(format!("key {k} is not an extended public key for this network"))
-                    })
-                }
-                None if !k.has_wildcard() => {}
-                None => problem = problem.take().or_else(|| Some(format!("key {k} is not usable"))),
-            }
-            true
-        });
-        if let Some(p) = problem {
-            return Err(descriptor_error(p));
-        }
-        if extended == 0 {
-            return Err(descriptor_error(
-                "has no extended key ending in /<0;1>/*: it names one address, not a wallet",
-            ));
-        }
-        let secp = Secp256k1::verification_only();
         let branch = |b: usize| -> Result<Branch, PolicyError> {
             let at_branch =
                 descriptor.translate_pk(&mut ToBranch { branch: b, secp: &secp }).map_err(|e| {
@@ -536,6 +526,14 @@ mod tests {
         format!("[{fingerprint:08x}/48'/0'/0'/2']{material}/<0;1>/*")
     }
 
+    /// A key as messages show it: its first 12 and last 8 characters.
+    fn shown(material: &str) -> String {
+        let chars: Vec<char> = material.chars().collect();
+        let head: String = chars[..12].iter().collect();
+        let tail: String = chars.iter().skip(chars.len().saturating_sub(8)).collect();
+        format!("{head}…{tail}")
+    }
+
     fn loads(text: &str, network: Network) -> Wallet {
         Wallet::from_descriptor(text, network).unwrap_or_else(|e| panic!("{text}: {e}"))
     }
@@ -561,6 +559,102 @@ mod tests {
     }
 
     const BTC: Network = Network::Bitcoin;
+
+    #[test]
+    fn the_rules_keep_well_formed_descriptors_loading() {
+        let (a, b, c) = (key(1, BTC), key(2, BTC), key(3, BTC));
+        for text in [
+            format!("wsh(sortedmulti(2,{a},{b},{c}))"),
+            format!("sh(wsh(multi(2,{a},{b},{c})))"),
+            format!("sh(multi(2,{a},{b},{c}))"),
+            format!("tr({a},multi_a(2,{b},{c}))"),
+            format!("tr({NUMS},sortedmulti_a(2,{a},{b},{c}))"),
+        ] {
+            loads(&text, BTC);
+        }
+    }
+
+    #[test]
+    fn an_xpub_without_origin_is_refused_in_wsh() {
+        let bare = xpub(2, BTC).to_string();
+        let text = format!("wsh(sortedmulti(2,{},{bare}/<0;1>/*,{}))", key(1, BTC), key(3, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                &format!("the 2nd key ({}) has no key origin", shown(&bare)),
+                "has no key origin",
+                &format!("write it as [fingerprint/path]{}/<0;1>/*", shown(&bare)),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_xpub_without_origin_is_refused_in_a_tap_leaf() {
+        let bare = xpub(2, BTC).to_string();
+        let text = format!("tr({NUMS},multi_a(2,{},{bare}/<0;1>/*))", key(1, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[&format!("the 3rd key ({})", shown(&bare)), "has no key origin"],
+        );
+    }
+
+    #[test]
+    fn a_taproot_internal_xpub_without_origin_is_refused() {
+        let bare = xpub(1, BTC).to_string();
+        let text = format!("tr({bare}/<0;1>/*,multi_a(2,{},{}))", key(2, BTC), key(3, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                &format!("the 1st key, the taproot internal key ({})", shown(&bare)),
+                "has no key origin",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_fixed_key_is_refused_outside_the_internal_key() {
+        let point = xpub(3, BTC).public_key;
+        let text = format!("wsh(multi(2,{},{},{point}))", key(1, BTC), key(2, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                &format!("the 3rd key ({})", shown(&point.to_string())),
+                "is a fixed public key; only a taproot internal key may be one",
+            ],
+        );
+        // In a tap leaf too, x-only.
+        let x_only = point.x_only_public_key().0;
+        let text = format!("tr({NUMS},multi_a(2,{},{x_only}))", key(1, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(&problem, &["the 3rd key (", "is a fixed public key"]);
+    }
+
+    #[test]
+    fn a_fixed_taproot_internal_key_loads() {
+        let leaves = format!("sortedmulti_a(2,{},{})", key(1, BTC), key(2, BTC));
+        let wallet = loads(&format!("tr({NUMS},{leaves})"), BTC);
+        let internal = wallet.derive(0, 0).unwrap().taproot.unwrap().internal_key;
+        assert_eq!(internal.to_string(), NUMS);
+        // Any fixed key may be the internal key; it is a key of its own.
+        let other = xpub(9, BTC).public_key.x_only_public_key().0;
+        loads(&format!("tr({other},{leaves})"), BTC);
+    }
+
+    #[test]
+    fn a_key_without_the_multipath_step_is_refused() {
+        let single = format!("[00000002/48'/0'/0'/2']{}/0/*", xpub(2, BTC));
+        let text = format!("wsh(multi(2,{},{single},{}))", key(1, BTC), key(3, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(&problem, &["the 2nd key (", "is followed by \"/0/*\""]);
+        let hardened = key(2, BTC).replace("/<0;1>/*", "/<0;1>/*h");
+        let text = format!("wsh(multi(2,{},{hardened},{}))", key(1, BTC), key(3, BTC));
+        let problem = refused(&text, BTC);
+        assert_mentions(&problem, &["the 2nd key (", "nothing hardened after the key"]);
+    }
 
     #[test]
     fn the_shorthand_means_receive_and_change() {
@@ -595,5 +689,19 @@ mod tests {
         let expanded = checksummed(&body.replace("/**", "/<0;1>/*"));
         let (_, checksum) = expanded.split_once('#').unwrap();
         assert_mentions(&refused(&format!("{body}#{checksum}"), BTC), &["bad checksum"]);
+    }
+
+    #[test]
+    fn a_key_of_another_network_is_refused() {
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            key(1, BTC),
+            key(2, Network::Testnet),
+            key(3, BTC)
+        );
+        assert_mentions(
+            &refused(&text, BTC),
+            &["the 2nd key ([00000002/", "is a tpub", "the policy's network is bitcoin"],
+        );
     }
 }
