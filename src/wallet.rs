@@ -14,10 +14,11 @@ use miniscript::descriptor::{
     DerivPaths, DescriptorMultiXKey, DescriptorPublicKey, DescriptorXKey, ShInner, Wildcard,
     WshInner,
 };
+use miniscript::expression::{FromTree, Tree};
 use miniscript::miniscript::Tap;
 use miniscript::{
-    translate_hash_clone, Descriptor, ForEachKey, Miniscript, Terminal, Threshold, ToPublicKey,
-    Translator,
+    translate_hash_clone, Descriptor, ExtParams, ForEachKey, Miniscript, Terminal, Threshold,
+    ToPublicKey, Translator,
 };
 
 use crate::error::PolicyError;
@@ -218,7 +219,8 @@ impl Wallet {
     /// is wrong, it is not one of the supported shapes, it cannot be satisfied, or a key
     /// breaks a descriptor rule of SPEC 1.1: every key is an extended key of `network`
     /// (`xpub` or `tpub`) with a key origin, followed by `/<0;1>/*` or `/**`,
-    /// except that a taproot internal key may be a fixed key. The message names the key.
+    /// except that a taproot internal key may be a fixed key; and no two keys are the same
+    /// public key. The message names the key.
     pub fn from_descriptor(text: &str, network: Network) -> Result<Wallet, PolicyError> {
         let body = miniscript::descriptor::checksum::verify_checksum(text)
             .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
@@ -228,8 +230,11 @@ impl Wallet {
         // derived keys of those leaves ourselves.
         let sorted_marks = multi_a_marks(&body);
         let plain = body.replace("sortedmulti_a(", "multi_a(");
-        let descriptor: Descriptor<DescriptorPublicKey> =
-            plain.parse().map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
+        // Parsed without miniscript's sanity checks first, so that a key given twice in one
+        // tap leaf is refused by our rule, which names it; the checks run below.
+        let descriptor: Descriptor<DescriptorPublicKey> = Tree::from_str(&plain)
+            .and_then(|tree| Descriptor::from_tree(tree.root()))
+            .map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
         let (kind, threshold) = shape(&descriptor).ok_or_else(|| {
             descriptor_error(
                 "must be wsh(multi|sortedmulti), sh(wsh(multi|sortedmulti)), sh(multi|sortedmulti) or tr(KEY, TREE)",
@@ -248,6 +253,18 @@ impl Wallet {
             ));
         }
         let secp = Secp256k1::verification_only();
+        keys::check_distinct(&written, &secp).map_err(descriptor_error)?;
+        if let Descriptor::Tr(tr) = &descriptor {
+            // What miniscript's `Descriptor::from_str` checks for taproot.
+            descriptor
+                .sanity_check()
+                .map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
+            for leaf in tr.leaves() {
+                leaf.miniscript()
+                    .ext_check(&ExtParams::sane())
+                    .map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
+            }
+        }
         let sorted_leaves = match &descriptor {
             Descriptor::Tr(tr) => {
                 let multi_a_leaves: Vec<bool> = tr
@@ -654,6 +671,119 @@ mod tests {
         let text = format!("wsh(multi(2,{},{hardened},{}))", key(1, BTC), key(3, BTC));
         let problem = refused(&text, BTC);
         assert_mentions(&problem, &["the 2nd key (", "nothing hardened after the key"]);
+    }
+
+    #[test]
+    fn the_same_xpub_under_two_origins_is_refused() {
+        let a = xpub(1, BTC).to_string();
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            with_origin(1, &a),
+            key(2, BTC),
+            with_origin(7, &a)
+        );
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                &format!("the 1st key ([00000001/48'/0'/0'/2']{})", shown(&a)),
+                &format!("and the 3rd key ([00000007/48'/0'/0'/2']{})", shown(&a)),
+                "are the same public key. Give each signer's key once",
+            ],
+        );
+    }
+
+    #[test]
+    fn the_same_key_twice_in_one_multi_is_refused() {
+        let (a, b) = (key(1, BTC), key(2, BTC));
+        for text in [
+            format!("wsh(multi(2,{a},{b},{a}))"),
+            format!("sh(sortedmulti(2,{a},{a},{b}))"),
+            format!("tr({NUMS},sortedmulti_a(2,{a},{b},{a}))"),
+        ] {
+            let problem = refused(&text, BTC);
+            assert_mentions(&problem, &["the ", " key ([00000001/", "are the same public key"]);
+        }
+    }
+
+    #[test]
+    fn the_same_key_in_another_encoding_is_refused() {
+        // The same public key and chain code, serialised with another depth and parent.
+        let a = xpub(1, BTC);
+        let mut renamed = a;
+        renamed.depth = 4;
+        renamed.parent_fingerprint = [1, 2, 3, 4].into();
+        renamed.child_number = ChildNumber::Hardened { index: 2 };
+        assert_ne!(a.to_string(), renamed.to_string());
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            with_origin(1, &a.to_string()),
+            key(2, BTC),
+            with_origin(1, &renamed.to_string())
+        );
+        assert_mentions(&refused(&text, BTC), &["the 3rd key (", "are the same public key"]);
+    }
+
+    #[test]
+    fn the_same_key_as_internal_key_and_leaf_key_is_refused() {
+        let (a, b) = (key(1, BTC), key(2, BTC));
+        let problem = refused(&format!("tr({a},multi_a(1,{a},{b}))"), BTC);
+        assert_mentions(
+            &problem,
+            &[
+                "the 1st key, the taproot internal key ([00000001/",
+                "and the 2nd key ([00000001/",
+                "the internal key can spend alone, by the key path",
+            ],
+        );
+        // A fixed internal key that is a leaf key's public key, compared x-only.
+        let point = xpub(1, BTC).public_key.x_only_public_key().0;
+        let problem = refused(&format!("tr({point},multi_a(1,{a},{b}))"), BTC);
+        assert_mentions(
+            &problem,
+            &["the 1st key, the taproot internal key (", "and the 2nd key ([00000001/"],
+        );
+    }
+
+    #[test]
+    fn a_key_in_two_leaves_loads_only_when_written_the_same() {
+        let (a, b, c) = (key(1, BTC), key(2, BTC), key(3, BTC));
+        loads(
+            &format!("tr({NUMS},{{multi_a(2,{a},{b}),{{multi_a(2,{a},{c}),multi_a(2,{b},{c})}}}})"),
+            BTC,
+        );
+        let a_elsewhere = with_origin(9, &xpub(1, BTC).to_string());
+        let problem = refused(
+            &format!("tr({NUMS},{{multi_a(2,{a},{b}),multi_a(2,{a_elsewhere},{c})}})"),
+            BTC,
+        );
+        assert_mentions(&problem, &["the 2nd key ([00000001/", "and the 4th key ([00000009/"]);
+    }
+
+    #[test]
+    fn a_key_that_is_a_branch_of_another_is_refused() {
+        // xpub/<0;1>/* and its receive branch xpub/0 as a key of its own: the holder of the
+        // first holds the second, though no two keys as written are equal.
+        let a = xpub(1, BTC);
+        let receive = a.ckd_pub(&secp(), ChildNumber::Normal { index: 0 }).unwrap();
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            key(1, BTC),
+            key(2, BTC),
+            with_origin(1, &receive.to_string())
+        );
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                "the receive branch (/0) of the 1st key ([00000001/",
+                &format!(
+                    "and the 3rd key ([00000001/48'/0'/0'/2']{})",
+                    shown(&receive.to_string())
+                ),
+                "one is derived from the other",
+            ],
+        );
     }
 
     #[test]

@@ -1,10 +1,15 @@
-//! The descriptor rules of SPEC 1.1 about keys: which keys a policy may name and how they
-//! are written.
+//! The descriptor rules of SPEC 1.1 about keys: which keys a policy may name, how they are
+//! written, and that no key is given twice.
 //!
 //! Trusts: the policy's descriptor, which these rules check before anything is derived from
 //! it. Each message names the key at fault (by its place in the descriptor as written, its
 //! origin and the ends of the key) and says what to do.
 
+use std::collections::BTreeMap;
+
+use miniscript::bitcoin::bip32::Xpub;
+use miniscript::bitcoin::key::XOnlyPublicKey;
+use miniscript::bitcoin::secp256k1::{Secp256k1, VerifyOnly};
 use miniscript::bitcoin::{Network, NetworkKind};
 use miniscript::descriptor::{DescriptorPublicKey, SinglePubKey};
 use miniscript::{Descriptor, ForEachKey};
@@ -177,6 +182,98 @@ pub(super) fn check_key(written: &Written, network: Network) -> Result<bool, Str
                 ));
             }
             Ok(true)
+        }
+    }
+}
+
+/// A key of the descriptor, or the extended key of one of its branches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The key as written.
+    Key,
+    /// The key at branch 0 (receive) or 1 (change) of its `/<0;1>/*` step.
+    Branch(u32),
+}
+
+/// Checks that no two keys of the descriptor are the same key: the x-only public keys of
+/// every key as written and of every extended key at each of its two branches are compared.
+///
+/// The one repetition allowed is a key written identically (same origin, same key, same
+/// steps) in two different taproot leaves: one signer, who may sign in either leaf. In one
+/// multisig, in one leaf, or as the internal key and a leaf key, it is refused.
+pub(super) fn check_distinct(keys: &[Written], secp: &Secp256k1<VerifyOnly>) -> Result<(), String> {
+    let mut seen: BTreeMap<XOnlyPublicKey, Vec<(&Written, Level)>> = BTreeMap::new();
+    for written in keys {
+        for (level, point) in levels(written, secp)? {
+            let earlier = seen.entry(point).or_default();
+            let clash = earlier.iter().find(|(other, other_level)| {
+                let same_key_in_two_leaves = matches!(
+                    (other.place, written.place),
+                    (Place::Leaf(a), Place::Leaf(b)) if a != b
+                ) && other.key == written.key
+                    && *other_level == level;
+                other.ordinal != written.ordinal && !same_key_in_two_leaves
+            });
+            if let Some((other, other_level)) = clash {
+                let derived = if (*other_level, level) == (Level::Key, Level::Key) {
+                    ""
+                } else {
+                    ": one is derived from the other, so whoever holds one holds both"
+                };
+                let internal = if other.place == Place::Internal {
+                    " (the internal key can spend alone, by the key path, whatever the leaves \
+                     require)"
+                } else {
+                    ""
+                };
+                return Err(format!(
+                    "{} and {} are the same public key{derived}{internal}. Give each signer's \
+                     key once: the same key under another origin or in another encoding is \
+                     still one key, and one signer must not count as two",
+                    at_level(other, *other_level),
+                    at_level(written, level),
+                ));
+            }
+            earlier.push((written, level));
+        }
+    }
+    Ok(())
+}
+
+fn at_level(written: &Written, level: Level) -> String {
+    match level {
+        Level::Key => written.name(),
+        Level::Branch(0) => format!("the receive branch (/0) of {}", written.name()),
+        Level::Branch(_) => format!("the change branch (/1) of {}", written.name()),
+    }
+}
+
+/// The x-only keys a key stands for: itself, and for an extended key each branch's key.
+fn levels(
+    written: &Written,
+    secp: &Secp256k1<VerifyOnly>,
+) -> Result<Vec<(Level, XOnlyPublicKey)>, String> {
+    let x_only = |xkey: &Xpub| xkey.public_key.x_only_public_key().0;
+    match &written.key {
+        DescriptorPublicKey::Single(single) => {
+            let point = match &single.key {
+                SinglePubKey::FullKey(k) => k.inner.x_only_public_key().0,
+                SinglePubKey::XOnly(k) => *k,
+            };
+            Ok(vec![(Level::Key, point)])
+        }
+        DescriptorPublicKey::XPub(x) => Ok(vec![(Level::Key, x_only(&x.xkey))]),
+        DescriptorPublicKey::MultiXPub(x) => {
+            let mut out = vec![(Level::Key, x_only(&x.xkey))];
+            for branch in [0u32, 1] {
+                let branch_key = usize::try_from(branch)
+                    .ok()
+                    .and_then(|b| branch_path(&x.derivation_paths, x.wildcard, b))
+                    .and_then(|path| x.xkey.derive_pub(secp, &path).ok())
+                    .ok_or_else(|| format!("{} cannot be derived", written.name()))?;
+                out.push((Level::Branch(branch), x_only(&branch_key)));
+            }
+            Ok(out)
         }
     }
 }
