@@ -218,12 +218,13 @@ impl Wallet {
     /// Returns [`PolicyError::Descriptor`] when the descriptor does not parse, its checksum
     /// is wrong, it is not one of the supported shapes, it cannot be satisfied, or a key
     /// breaks a descriptor rule of SPEC 1.1: every key is an extended key of `network`
-    /// (`xpub` or `tpub`) with a key origin, followed by `/<0;1>/*` or `/**`,
+    /// (`xpub` or `tpub`, never SLIP-132) with a key origin, followed by `/<0;1>/*` or `/**`,
     /// except that a taproot internal key may be a fixed key; and no two keys are the same
     /// public key. The message names the key.
     pub fn from_descriptor(text: &str, network: Network) -> Result<Wallet, PolicyError> {
         let body = miniscript::descriptor::checksum::verify_checksum(text)
             .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
+        keys::refuse_other_key_versions(body).map_err(descriptor_error)?;
         // The checksum covers the text as written; `/**` is expanded after it is verified.
         let body = keys::expand_receive_change_shorthand(body);
         // miniscript 13 has no `sortedmulti_a` (BIP-387): parse it as `multi_a` and sort the
@@ -512,6 +513,7 @@ fn multi_a_marks(text: &str) -> Vec<bool> {
 mod tests {
     //! The descriptor rules of SPEC 1.1 (src/wallet/keys.rs), through `from_descriptor`.
 
+    use miniscript::bitcoin::base58;
     use miniscript::bitcoin::bip32::{Xpriv, Xpub};
     use miniscript::bitcoin::secp256k1::All;
     use miniscript::descriptor::checksum::Engine;
@@ -819,6 +821,58 @@ mod tests {
         let expanded = checksummed(&body.replace("/**", "/<0;1>/*"));
         let (_, checksum) = expanded.split_once('#').unwrap();
         assert_mentions(&refused(&format!("{body}#{checksum}"), BTC), &["bad checksum"]);
+    }
+
+    /// The key of seed `n` with SLIP-132 version bytes.
+    fn slip132(n: u8, network: Network, version: [u8; 4]) -> String {
+        let mut data = base58::decode_check(&xpub(n, network).to_string()).unwrap();
+        data[..4].copy_from_slice(&version);
+        base58::encode_check(&data)
+    }
+
+    #[test]
+    fn slip132_keys_are_refused_with_the_way_to_convert_them() {
+        let zpub = slip132(2, BTC, [0x02, 0xaa, 0x7e, 0xd3]);
+        assert!(zpub.starts_with("Zpub"), "{zpub}");
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            key(1, BTC),
+            with_origin(2, &zpub),
+            key(3, BTC)
+        );
+        let problem = refused(&text, BTC);
+        assert_mentions(
+            &problem,
+            &[
+                &format!("the key {} is a SLIP-132 Zpub", shown(&zpub)),
+                "is a SLIP-132 Zpub",
+                "`intentguard policy import`",
+                "as the xpub of the same key",
+            ],
+        );
+        let test = Network::Testnet;
+        let vpub = slip132(2, test, [0x02, 0x57, 0x54, 0x83]);
+        assert!(vpub.starts_with("Vpub"), "{vpub}");
+        let text = format!("tr({NUMS},multi_a(2,{},{}))", key(1, test), with_origin(2, &vpub));
+        let problem = refused(&text, test);
+        assert_mentions(
+            &problem,
+            &["is a SLIP-132 Vpub", "`intentguard policy import`", "as the tpub of the same key"],
+        );
+    }
+
+    #[test]
+    fn a_private_key_is_refused_without_being_shown() {
+        let secret = xpriv(2, BTC).to_string();
+        let text = format!(
+            "wsh(sortedmulti(2,{},{},{}))",
+            key(1, BTC),
+            with_origin(2, &secret),
+            key(3, BTC)
+        );
+        let problem = refused(&text, BTC);
+        assert_mentions(&problem, &["is a private extended key (xprv)"]);
+        assert!(!problem.contains(&secret[4..20]), "{problem}");
     }
 
     #[test]
