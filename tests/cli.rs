@@ -615,3 +615,55 @@ fn concurrent_verifications_agree_on_one_transaction() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The descriptor rules of SPEC 1.1: `policy check` refuses what `verify` refuses.
+
+/// `policy check FILE` exits 2 with the descriptor's problem on standard error (its text
+/// output has no JSON mode), and `verify --format json` with the same file is the
+/// `POLICY_INVALID` error object with the same message.
+fn assert_policy_check_refuses(home: &TempDir, name: &str, policy: &str, parts: &[&str]) {
+    let file = home.write(name, policy);
+    let mut check = intentguard(home);
+    check.args(["policy", "check"]).arg(&file);
+    let out = run(check);
+    assert_exit(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", show(&out));
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    let want = format!("error: {}: policy field `descriptor`: ", file.display());
+    assert!(stderr.starts_with(&want), "{}", show(&out));
+    let message =
+        assert_json_error(&verify_honest_with(home, Some(&file), None, None), "POLICY_INVALID");
+    for part in parts {
+        assert!(stderr.contains(part), "{part:?} missing\n{}", show(&out));
+        assert!(message.contains(part), "{part:?} missing from {message}");
+    }
+}
+
+#[test]
+fn policy_check_refuses_a_duplicated_key_and_a_key_without_origin() {
+    let home = TempDir::new("cli", "policy-descriptor-rules");
+    let honest = std::fs::read_to_string(case("dmm/honest/policy.toml")).unwrap();
+    let first = "xpub6F2hX9eizmsuXzems5RWBQsJVwDvcWFNjuCFe1qGyy1QgpKyFfJfaqn95xR1wx11Us6a5W7GFGLrzr2QwWmFezSkSwz9WmnWxDV1uSoPY9o";
+    let third = "xpub6DqJ4YqWAGJKCWL92ut8dvFiEAKn49nAnn67JYCtmGADZnRcyuB4bzoBfsXZRoohwy2hJt7Qtb7jTGS4XgRSCpn6bviEQWzsa57n3ya2cho";
+    let origin = "[43744e0d/48'/0'/0'/2']";
+    assert!(honest.contains(first) && honest.contains(third) && honest.contains(origin));
+    // The checksum is optional: without it, the edited descriptors fail only their rule.
+    let unchecked = honest.replace("#tc8r3knc", "");
+
+    // The first signer's key again in the third place, under the third signer's origin.
+    assert_policy_check_refuses(
+        &home,
+        "duplicate.toml",
+        &unchecked.replace(third, first),
+        &["the 1st key ([a612bb6a/48'/0'/0'/2']xpub6F2hX9ei…1uSoPY9o) and the 3rd key \
+             ([c16ae21c/48'/0'/0'/2']xpub6F2hX9ei…1uSoPY9o) are the same public key"],
+    );
+    // The second key without its origin.
+    assert_policy_check_refuses(
+        &home,
+        "no-origin.toml",
+        &unchecked.replace(origin, ""),
+        &["the 2nd key (xpub6EfMLKT9…oCcmrdVa) has no key origin"],
+    );
+}
