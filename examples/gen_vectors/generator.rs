@@ -545,14 +545,52 @@ fn error_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
     let intent =
         IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
     let request = format!("{honest}\n").into_bytes();
-    vec![error_case(
-        "901-policy-max-tx-weight-over-consensus",
-        "The policy raises max_tx_weight above 4,000,000 WU, the consensus limit.",
-        policy("treasury", treasury, &[("max_tx_weight", "4000001")]),
-        intent.json(),
-        request.clone(),
-        "POLICY_INVALID",
-    )]
+    let base = policy("treasury", treasury, &[]);
+    let body = treasury.descriptor.split('#').next().unwrap();
+    let keys: Vec<&str> =
+        body.trim_start_matches("wsh(sortedmulti(2,").trim_end_matches("))").split(',').collect();
+    let with_keys = |k: [&str; 3]| {
+        let descriptor = format!("wsh(sortedmulti(2,{},{},{}))", k[0], k[1], k[2]);
+        base.replace(&treasury.descriptor, &descriptor)
+    };
+    let (origin, key) = keys[0].split_once(']').unwrap();
+    let xpub = key.trim_end_matches("/<0;1>/*");
+    let mut data = intentguard::bitcoin::base58::decode_check(xpub).unwrap();
+    data[..4].copy_from_slice(&[0x02, 0xaa, 0x7e, 0xd3]); // Zpub (SLIP-132, P2WSH multisig)
+    let zpub = intentguard::bitcoin::base58::encode_check(&data);
+    let cases: [(&str, &'static str, String); 5] = [
+        (
+            "901-policy-max-tx-weight-over-consensus",
+            "The policy raises max_tx_weight above 4,000,000 WU, the consensus limit.",
+            policy("treasury", treasury, &[("max_tx_weight", "4000001")]),
+        ),
+        (
+            "902-policy-key-without-origin",
+            "The policy's first key has no key origin [fingerprint/path].",
+            with_keys([key, keys[1], keys[2]]),
+        ),
+        (
+            "903-policy-same-key-twice",
+            "The policy lists its first key twice: a 2-of-3 that one key can sign alone.",
+            with_keys([keys[0], keys[1], keys[0]]),
+        ),
+        (
+            "904-policy-same-xpub-other-origin",
+            "The policy's third key is its first xpub under another origin: the same key.",
+            with_keys([keys[0], keys[1], &format!("[00000000/48'/0'/0'/2']{key}")]),
+        ),
+        (
+            "905-policy-slip132-key",
+            "The policy's first key is written as a SLIP-132 Zpub; a policy takes xpub only.",
+            with_keys([&format!("{origin}]{zpub}/<0;1>/*"), keys[1], keys[2]]),
+        ),
+    ];
+    cases
+        .into_iter()
+        .map(|(dir, description, policy)| {
+            error_case(dir, description, policy, intent.json(), request.clone(), "POLICY_INVALID")
+        })
+        .collect()
 }
 
 /// The fee from the PSBT's own previous transactions, when every input has a consistent one.
@@ -2619,6 +2657,21 @@ fn hardening_cases(
             expected(
                 "Output 1 carries PSBT_OUT_DNSSEC_PROOF (BIP-353); the global map PSBT_GLOBAL_SP_ECDH_SHARE (BIP-375) and an unknown field.",
                 vec![e("PSBT_FIELD_NOT_ALLOWED"), e("PSBT_UNKNOWN_FIELD"), at_output("PSBT_FIELD_NOT_ALLOWED", 1)],
+            ),
+        );
+    }
+
+    // BIP-388's shorthand `/**` means `/<0;1>/*` (SPEC 1.1).
+    {
+        let body = treasury.descriptor.split('#').next().unwrap().replace("/<0;1>/*", "/**");
+        add(
+            "011-policy-double-star",
+            base_policy().replace(&treasury.descriptor, &body),
+            intent.json(),
+            honest,
+            expected(
+                "The DMM request under the same wallet written with /** for /<0;1>/*: approved.",
+                vec![],
             ),
         );
     }
