@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::str::FromStr;
 
-use common::{assert_exit, assert_json_error, case, repo, run_with_stdin, show, stdout, BIN};
+use common::{
+    assert_exit, assert_json_error, case, repo, run_with_stdin, show, stderr, stdout, BIN,
+};
 use intentguard::bitcoin::psbt::raw;
 use intentguard::bitcoin::Psbt;
 use serde_json::{json, Value};
@@ -583,6 +585,58 @@ fn a_malformed_psbt_gets_the_parsers_message() {
         psbt.display()
     );
     assert!(message.starts_with(&want), "{message}");
+}
+
+#[test]
+fn a_raw_psbt_file_is_taken_byte_for_byte() {
+    // SPEC 1.3: raw bytes are taken exactly, so a newline after the last output map is a
+    // trailing byte, and whitespace before the magic is not a PSBT.
+    let base64 = std::fs::read(case("dmm/honest/request.psbt")).unwrap();
+    let raw = intentguard::request::decode_encoding(&base64).unwrap().1.into_owned();
+    let exact = TempFile::new("raw.psbt", &raw);
+    assert_eq!(listed_json(&inspect(&["--format", "json"], &exact.0))["txid"], HONEST_TXID);
+
+    let newline = TempFile::new("raw-newline.psbt", &[raw.as_slice(), b"\n"].concat());
+    let message = assert_json_error(&inspect(&["--format", "json"], &newline.0), "PSBT_MALFORMED");
+    assert_eq!(
+        message,
+        format!(
+            "{}: the PSBT is malformed: after the last map: 1 byte follows the last output map; \
+             ask the coordinator for the signing request again (a PSBT as raw bytes, hex or base64)",
+            newline.0.display()
+        )
+    );
+    let out = inspect(&[], &newline.0);
+    assert_exit(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", show(&out));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: {}: the PSBT is malformed: after the last map: 1 byte follows the last output map\n",
+            newline.0.display()
+        )),
+        "{}",
+        show(&out)
+    );
+    let message = assert_json_error(
+        &inspect_stdin(&["--format", "json"], &[raw.as_slice(), b"\n"].concat()),
+        "PSBT_MALFORMED",
+    );
+    assert!(
+        message.starts_with(
+            "standard input: the PSBT is malformed: after the last map: 1 byte follows"
+        ),
+        "{message}"
+    );
+
+    let leading = TempFile::new("raw-leading.psbt", &[b"\n", raw.as_slice()].concat());
+    let message = assert_json_error(&inspect(&["--format", "json"], &leading.0), "PSBT_MALFORMED");
+    assert!(
+        message.starts_with(&format!(
+            "{}: the request is not a PSBT: raw PSBT bytes must start with the magic",
+            leading.0.display()
+        )),
+        "{message}"
+    );
 }
 
 #[test]
