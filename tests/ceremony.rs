@@ -572,8 +572,8 @@ fn signing_refuses_expired_malformed_and_foreign_intents_and_wrong_keys() {
             "intent.json",
         ],
     );
-    assert_refused(&out, "will not sign: the key file holds the key ");
-    assert!(stderr(&out).contains("but the policy gives \"bob\" the key "), "{}", show(&out));
+    assert_refused(&out, "will not sign: the public key of the key file is ");
+    assert!(stderr(&out).contains("but the policy gives \"bob\" the public key "), "{}", show(&out));
     let out = ig(
         &dir,
         &[
