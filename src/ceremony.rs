@@ -300,7 +300,7 @@ impl fmt::Display for SignError {
             }
             Self::WrongKey { name, key, expected } => write!(
                 f,
-                "the key file holds the key {key}, but the policy gives {name:?} the key {expected}"
+                "the public key of the key file is {key}, but the policy gives {name:?} the public key {expected}"
             ),
         }
     }

@@ -26,14 +26,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use miniscript::bitcoin::base58;
 use miniscript::bitcoin::bip32::KeySource;
 use miniscript::bitcoin::psbt::{raw, Input, Output};
-use miniscript::bitcoin::{Address, Network, Psbt, ScriptBuf, Transaction, TxOut};
+use miniscript::bitcoin::{Address, Network, ScriptBuf, Transaction, TxOut};
 use serde::Serialize;
 
 use crate::error::RequestError;
 use crate::policy::{network_name, Policy};
-use crate::psbt::{key_type_name, Location as MapLocation, ParsedPsbt};
+use crate::psbt::{key_type_name, xpub_version_name, Location as MapLocation, ParsedPsbt};
 use crate::request::decode_encoding;
 use crate::wallet::{Derived, Location, ScriptKind, Wallet};
 
@@ -85,11 +86,18 @@ pub struct GlobalInspection {
     pub proprietary: Vec<ProprietaryField>,
 }
 
-/// One `PSBT_GLOBAL_XPUB` entry.
+/// One `PSBT_GLOBAL_XPUB` entry: a hint, never checked or trusted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GlobalXpub {
-    /// The extended public key (base58).
+    /// The extended public key (base58) exactly as the PSBT holds it, version bytes
+    /// included: `xpub…`, `tpub…`, or a SLIP-132 form such as `Zpub…` (SPEC 1.3 leaves the
+    /// version bytes unchecked).
     pub xpub: String,
+    /// The key's version bytes, 8 hex digits (`0488b21e` for `xpub`).
+    pub version: String,
+    /// The name BIP-32 or SLIP-132 gives the version bytes (`xpub`, `tpub`, `Zpub`, …);
+    /// `None` when no standard names them.
+    pub version_name: Option<&'static str>,
     /// The master key fingerprint, 8 hex digits.
     pub fingerprint: String,
     /// The derivation path from the master key, such as `48'/0'/0'/2'`; empty for `m`.
@@ -400,7 +408,7 @@ pub fn inspect(parsed: &ParsedPsbt, policy: Option<&Policy>) -> Inspection {
         network: network_name(network),
         network_from_policy: policy.is_some(),
         wallet: policy.map(|p| p.name().to_owned()),
-        global: inspect_global(psbt),
+        global: inspect_global(parsed),
         inputs,
         outputs,
         input_total_sat,
@@ -417,15 +425,28 @@ fn difference(a: u64, b: u64) -> Option<i64> {
     }
 }
 
-fn inspect_global(psbt: &Psbt) -> GlobalInspection {
+fn inspect_global(parsed: &ParsedPsbt) -> GlobalInspection {
+    let psbt = &parsed.psbt;
     GlobalInspection {
         xpubs: psbt
             .xpub
             .iter()
-            .map(|(xpub, (fingerprint, path))| GlobalXpub {
-                xpub: xpub.to_string(),
-                fingerprint: fingerprint.to_string(),
-                path: path.to_string(),
+            .map(|(xpub, (fingerprint, path))| {
+                // `bitcoin` holds xpub or tpub version bytes; the PSBT's own are shown.
+                let mut encoded = xpub.encode();
+                if let (Some(written), Some(version)) =
+                    (parsed.xpub_versions.get(xpub), encoded.get_mut(..4))
+                {
+                    version.copy_from_slice(written);
+                }
+                let version: [u8; 4] = encoded.first_chunk().copied().unwrap_or_default();
+                GlobalXpub {
+                    xpub: base58::encode_check(&encoded),
+                    version: format!("{:08x}", u32::from_be_bytes(version)),
+                    version_name: xpub_version_name(version),
+                    fingerprint: fingerprint.to_string(),
+                    path: path.to_string(),
+                }
             })
             .collect(),
         unknown: unknown_fields(MapLocation::Global, &psbt.unknown),

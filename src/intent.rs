@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::IntentError;
 use crate::policy::{network_name, parse_address, parse_lower_hex, parse_network};
+use crate::redact::json_message;
 use crate::time::Timestamp;
 use crate::MAX_FILE_BYTES;
 
@@ -219,8 +220,8 @@ impl Intent {
         if text.len() > MAX_FILE_BYTES {
             return Err(IntentError::TooLarge { limit: MAX_FILE_BYTES });
         }
-        let file: IntentFile =
-            serde_json::from_str(text).map_err(|e| IntentError::Json { message: e.to_string() })?;
+        let file: IntentFile = serde_json::from_str(text)
+            .map_err(|e| IntentError::Json { message: json_message(&e, text) })?;
         Intent::try_from(file)
     }
 

@@ -14,7 +14,9 @@
 //! Sans-IO like the rest of the library: the command line reads and writes the file,
 //! creating it with mode 0600 and refusing to use it when group or others may access it
 //! ([`check_mode`]). Secrets stay in [`SigningKey`] (zeroized on drop) or in [`Zeroizing`]
-//! buffers, and no error message ever contains any part of the secret line.
+//! buffers, and no error message ever contains any part of the file (SPEC 2.8): a file given
+//! as a key file may be another secret altogether (a WIF key, a mnemonic), so what is wrong
+//! is said by line, length and shape only.
 
 use core::fmt;
 
@@ -40,10 +42,13 @@ pub enum KeyFileError {
     },
     /// Not UTF-8 text.
     NotText,
-    /// The first line is not [`HEADER`].
+    /// The first line is not [`HEADER`]. Only its shape is kept: the file may be another
+    /// secret (a WIF key, a mnemonic, a seed), and none of it is ever shown (SPEC 2.8).
     Header {
-        /// The first line as found (at most 64 characters).
-        found: String,
+        /// How many characters the first line has.
+        chars: usize,
+        /// How many words (runs of characters between spaces or tabs) it has.
+        words: usize,
     },
     /// Not exactly the three lines of the format.
     Shape {
@@ -66,9 +71,12 @@ impl fmt::Display for KeyFileError {
                 write!(f, "the key file is larger than {limit} bytes; it is not an intentguard key")
             }
             Self::NotText => write!(f, "the key file is not text; it is not an intentguard key"),
-            Self::Header { found } => write!(
+            Self::Header { chars, words } => write!(
                 f,
-                "the key file starts with {found:?}, not {HEADER:?}; it is not an intentguard key"
+                "the key file does not start with the line {HEADER:?} (its first line is {}, in {}); \
+                 it is not an intentguard key, and nothing of it is shown, as it may be a secret",
+                plural(*chars, "character"),
+                plural(*words, "word"),
             ),
             Self::Shape { problem } => write!(f, "the key file is damaged: {problem}"),
             Self::PublicKeyMismatch => write!(
@@ -94,6 +102,14 @@ impl std::error::Error for KeyFileError {
             | Self::PublicKeyMismatch
             | Self::Permissions { .. } => None,
         }
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -128,7 +144,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<SigningKey, KeyFileError> {
     let mut lines = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let header = lines.next().unwrap_or_default();
     if header != HEADER {
-        return Err(KeyFileError::Header { found: header.chars().take(64).collect() });
+        return Err(KeyFileError::Header {
+            chars: header.chars().count(),
+            words: header.split([' ', '\t']).filter(|w| !w.is_empty()).count(),
+        });
     }
     let secret = lines.next().ok_or_else(|| shape("the secret line is missing"))?;
     let public = lines.next().ok_or_else(|| shape("the public line is missing"))?;
@@ -234,6 +253,24 @@ mod tests {
             assert!(!err.to_string().contains(&SEED[..16]), "{err}");
         }
         assert_eq!(from_bytes(&[0xff, 0xfe]), Err(KeyFileError::NotText));
+        // Other secrets given as a key file: refused by shape, never quoted.
+        let wif = "L1aW4aubDFB7yfras2S1mN3bqg9nwySY8nkoLmJebSLD5BWv3ENZ";
+        let mnemonic =
+            "legal winner thank year wave sausage worth useful legal winner thank yellow";
+        for (text, chars, words) in [(wif, 52, 1), (mnemonic, 75, 12), (SEED, 64, 1)] {
+            let err = from_bytes(format!("{text}\n").as_bytes()).unwrap_err();
+            assert_eq!(err, KeyFileError::Header { chars, words });
+            let message = err.to_string();
+            for word in text.split(' ') {
+                assert!(!message.contains(word), "{word} in {message}");
+            }
+        }
+        assert_eq!(
+            from_bytes(format!("{wif}\n").as_bytes()).unwrap_err().to_string(),
+            "the key file does not start with the line \"intentguard-ed25519-secret-key v1\" (its \
+             first line is 52 characters, in 1 word); it is not an intentguard key, and nothing of \
+             it is shown, as it may be a secret"
+        );
         assert_eq!(
             from_bytes(&vec![b'a'; MAX_KEY_FILE_BYTES + 1]),
             Err(KeyFileError::TooLarge { limit: MAX_KEY_FILE_BYTES })

@@ -70,6 +70,7 @@ pub mod keyfile;
 pub mod ledger;
 pub mod policy;
 pub mod psbt;
+mod redact;
 pub mod report;
 pub mod request;
 pub mod text;

@@ -159,8 +159,8 @@ impl Policy {
         if text.len() > MAX_FILE_BYTES {
             return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
         }
-        let file: PolicyFile =
-            toml::from_str(text).map_err(|e| PolicyError::Toml { message: e.to_string() })?;
+        let file: PolicyFile = toml::from_str(text)
+            .map_err(|e| PolicyError::Toml { message: crate::redact::toml_message(&e, text) })?;
         Policy::try_from(file)
     }
 

@@ -335,6 +335,137 @@ fn a_damaged_key_file_is_refused_without_showing_the_secret() {
 }
 
 // ---------------------------------------------------------------------------------------
+// SPEC 2.8: no output shows the content of a key file, or of a file given as one.
+
+/// Secrets people keep in files, that could be given to intentguard by mistake: a WIF
+/// private key, a BIP-39 mnemonic (BIP-39's test vector), and seeds in hex.
+const WIF: &str = "L1aW4aubDFB7yfras2S1mN3bqg9nwySY8nkoLmJebSLD5BWv3ENZ";
+const MNEMONIC: &str =
+    "legal winner thank year wave sausage worth useful legal winner thank yellow";
+const SEED_HEX: &str = "0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d";
+/// A seed whose hex is all digits, which a JSON parser reads as a number and serde quotes.
+const DIGIT_SEED_HEX: &str = "9834756019283746501928374650192837465019283746501928374650192837";
+
+/// What would give a secret away: every word of 5 or more letters of a mnemonic, every 8
+/// characters in a row of anything else.
+fn distinctive_pieces(secret: &str) -> Vec<String> {
+    if secret.contains(' ') {
+        secret.split(' ').filter(|w| w.len() >= 5).map(str::to_owned).collect()
+    } else {
+        let chars: Vec<char> = secret.chars().collect();
+        chars.windows(8).map(|w| w.iter().collect()).collect()
+    }
+}
+
+/// Asserts exit code 2 and that no distinctive piece of `secret` is on standard output or
+/// standard error.
+#[track_caller]
+fn assert_refused_without(out: &Output, secret: &str, what: &str) {
+    assert_eq!(out.status.code(), Some(2), "{what}\n{}", show(out));
+    let printed =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    for piece in distinctive_pieces(secret) {
+        assert!(!printed.contains(&piece), "{what}: {piece:?} was shown\n{}", show(out));
+    }
+}
+
+#[test]
+fn no_output_shows_a_secret_given_as_a_key_policy_intent_or_psbt() {
+    let dir = TempDir::new("ceremony", "secrets");
+    three_approvers(&dir);
+    new_intent(&dir);
+    // An intentguard key of nobody in the policy: a valid key file, the wrong key.
+    keygen(&dir, "stranger");
+    let stranger = std::fs::read_to_string(dir.join("stranger.key")).unwrap();
+    let seed = stranger.lines().nth(1).unwrap().strip_prefix("secret ").unwrap().to_owned();
+    let files = [
+        ("wif.txt", format!("{WIF}\n"), WIF.to_owned()),
+        ("mnemonic.txt", format!("{MNEMONIC}\n"), MNEMONIC.to_owned()),
+        ("seed.hex", format!("{SEED_HEX}\n"), SEED_HEX.to_owned()),
+        ("seed-no-newline.hex", SEED_HEX.to_owned(), SEED_HEX.to_owned()),
+        ("digits.hex", format!("{DIGIT_SEED_HEX}\n"), DIGIT_SEED_HEX.to_owned()),
+        ("stranger.key", stranger.clone(), seed),
+    ];
+    let honest = repo("vectors/dmm/honest");
+    let (policy, intent, psbt) =
+        (honest.join("policy.toml"), honest.join("intent.json"), honest.join("request.psbt"));
+    let now = common::now_of(&honest);
+    let paths = |p: &Path| p.to_str().unwrap().to_owned();
+    let (policy, intent, psbt) = (paths(&policy), paths(&intent), paths(&psbt));
+    for (name, text, secret) in &files {
+        let file = dir.write(name, text);
+        private(&file);
+        let run = |args: &[&str]| ig(&dir, args);
+        // As the key of `intent sign`, with and without a policy.
+        for extra in [&["--policy", "policy.toml"][..], &[]] {
+            let mut args = vec!["intent", "sign", "--key", name, "--approver", "alice"];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&["--now", LATER, "--out", "out.json", "intent.json"]);
+            if *name == "stranger.key" && extra.is_empty() {
+                continue; // a valid key signs when no policy says whose it must be
+            }
+            assert_refused_without(&run(&args), secret, &format!("{name} as --key"));
+            assert!(!dir.join("out.json").exists());
+        }
+        // Where keygen would write a new key: it is never read, nor overwritten.
+        assert_refused_without(&run(&["keygen", "--out", name]), secret, "keygen --out");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), *text);
+        for format in ["text", "json"] {
+            let verify = |p: &str, i: &str, r: &str| {
+                run(&[
+                    "verify",
+                    "--policy",
+                    p,
+                    "--intent",
+                    i,
+                    "--now",
+                    &now,
+                    "--no-ledger",
+                    "--format",
+                    format,
+                    r,
+                ])
+            };
+            assert_refused_without(&verify(name, &intent, &psbt), secret, "--policy");
+            assert_refused_without(&verify(&policy, name, &psbt), secret, "--intent");
+            assert_refused_without(&verify(&policy, &intent, name), secret, "the PSBT");
+            let inspect = |args: &[&str]| {
+                let mut all = vec!["inspect", "--format", format];
+                all.extend_from_slice(args);
+                run(&all)
+            };
+            assert_refused_without(&inspect(&[name]), secret, "inspect PSBT");
+            assert_refused_without(
+                &inspect(&["--policy", name, &psbt]),
+                secret,
+                "inspect --policy",
+            );
+        }
+        assert_refused_without(&run(&["policy", "check", name]), secret, "policy check");
+        assert_refused_without(
+            &run(&["intent", "show", "--policy", "policy.toml", "--now", LATER, name]),
+            secret,
+            "intent show",
+        );
+        assert_refused_without(
+            &run(&["intent", "show", "--policy", name, "--now", LATER, "intent.json"]),
+            secret,
+            "intent show --policy",
+        );
+    }
+    // The files that are not intentguard keys are said to be so, by shape alone.
+    let out = ig(
+        &dir,
+        &["intent", "sign", "--key", "mnemonic.txt", "--approver", "alice", "intent.json"],
+    );
+    assert_refused(
+        &out,
+        "mnemonic.txt: the key file does not start with the line \"intentguard-ed25519-secret-key v1\" \
+         (its first line is 75 characters, in 12 words)",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // intent new.
 
 #[test]
@@ -572,8 +703,12 @@ fn signing_refuses_expired_malformed_and_foreign_intents_and_wrong_keys() {
             "intent.json",
         ],
     );
-    assert_refused(&out, "will not sign: the key file holds the key ");
-    assert!(stderr(&out).contains("but the policy gives \"bob\" the key "), "{}", show(&out));
+    assert_refused(&out, "will not sign: the public key of the key file is ");
+    assert!(
+        stderr(&out).contains("but the policy gives \"bob\" the public key "),
+        "{}",
+        show(&out)
+    );
     let out = ig(
         &dir,
         &[

@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::str::FromStr;
 
-use common::{assert_exit, assert_json_error, case, repo, run_with_stdin, show, stdout, BIN};
+use common::{
+    assert_exit, assert_json_error, case, repo, run_with_stdin, show, stderr, stdout, BIN,
+};
+use intentguard::bitcoin::base58;
+use intentguard::bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};
 use intentguard::bitcoin::psbt::raw;
 use intentguard::bitcoin::Psbt;
 use serde_json::{json, Value};
@@ -455,6 +459,65 @@ fn unknown_and_proprietary_fields_are_counted_per_map_with_their_key_types() {
     );
 }
 
+/// The honest request with the treasury's first key as a global xpub, written as Coldcard
+/// and Casa write a P2WSH multisig key: SLIP-132 `Zpub` version bytes.
+fn zpub_psbt() -> (Vec<u8>, String, String) {
+    let policy = std::fs::read_to_string(treasury()).unwrap();
+    let from = policy.find("]xpub").unwrap() + 1;
+    let xpub_text = &policy[from..from + policy[from..].find('/').unwrap()];
+    let xpub = Xpub::from_str(xpub_text).unwrap();
+    let base64 = std::fs::read_to_string(case("dmm/honest/request.psbt")).unwrap();
+    let mut psbt = Psbt::from_str(base64.trim()).unwrap();
+    let origin = DerivationPath::from_str("48'/0'/0'/2'").unwrap();
+    psbt.xpub.insert(xpub, (Fingerprint::from_str("a612bb6a").unwrap(), origin));
+    let mut bytes = psbt.serialize();
+    let key = [[0x01].as_slice(), &xpub.encode()].concat();
+    let at = bytes.windows(key.len()).position(|w| w == key.as_slice()).unwrap();
+    bytes[at + 1..at + 5].copy_from_slice(&[0x02, 0xaa, 0x7e, 0xd3]);
+    let zpub = base58::encode_check(&bytes[at + 1..at + 79]);
+    assert!(zpub.starts_with("Zpub"), "{zpub}");
+    (bytes, zpub, xpub_text.to_owned())
+}
+
+#[test]
+fn a_slip132_global_xpub_is_listed_as_written() {
+    // SPEC 1.3: the version bytes are not checked; what inspect shows is what the PSBT holds.
+    let (bytes, zpub, xpub) = zpub_psbt();
+    let psbt = TempFile::new("zpub.psbt", &bytes);
+    let v = listed_json(&inspect(&["--format", "json"], &psbt.0));
+    assert_eq!(v["txid"], HONEST_TXID);
+    assert_eq!(
+        v["global"]["xpubs"],
+        json!([{
+            "xpub": zpub,
+            "version": "02aa7ed3",
+            "version_name": "Zpub",
+            "fingerprint": "a612bb6a",
+            "path": "48'/0'/0'/2'"
+        }])
+    );
+    assert!(!v.to_string().contains(&xpub), "the key is shown as written, not as xpub");
+    let text = listed(&inspect(&[], &psbt.0));
+    assert_fits_80_columns(&text);
+    let (first, rest) = zpub.split_at(74);
+    assert!(
+        text.contains(&format!(
+            "\nglobal map\n  xpubs (1)\n    a612bb6a/48'/0'/0'/2'\n      {first}\n      {rest}\n      \
+             SLIP-132 Zpub version bytes 02aa7ed3, not checked\n"
+        )),
+        "{text}"
+    );
+    // With the policy, the wallet's inputs and outputs are found as without the xpub.
+    let v = listed_json(&inspect(
+        &["--policy", treasury().to_str().unwrap(), "--format", "json"],
+        &psbt.0,
+    ));
+    assert_eq!(
+        v["inputs"][0]["ownership"],
+        json!({"status": "wallet", "branch": 0, "index": 7, "differs": []})
+    );
+}
+
 /// The honest request with fields a hostile coordinator could add: a proprietary prefix
 /// that paints a banner and reverses text, and a MuSig2 field that `bitcoin` keeps as
 /// unknown.
@@ -589,6 +652,58 @@ fn a_malformed_psbt_gets_the_parsers_message() {
         psbt.display()
     );
     assert!(message.starts_with(&want), "{message}");
+}
+
+#[test]
+fn a_raw_psbt_file_is_taken_byte_for_byte() {
+    // SPEC 1.3: raw bytes are taken exactly, so a newline after the last output map is a
+    // trailing byte, and whitespace before the magic is not a PSBT.
+    let base64 = std::fs::read(case("dmm/honest/request.psbt")).unwrap();
+    let raw = intentguard::request::decode_encoding(&base64).unwrap().1.into_owned();
+    let exact = TempFile::new("raw.psbt", &raw);
+    assert_eq!(listed_json(&inspect(&["--format", "json"], &exact.0))["txid"], HONEST_TXID);
+
+    let newline = TempFile::new("raw-newline.psbt", &[raw.as_slice(), b"\n"].concat());
+    let message = assert_json_error(&inspect(&["--format", "json"], &newline.0), "PSBT_MALFORMED");
+    assert_eq!(
+        message,
+        format!(
+            "{}: the PSBT is malformed: after the last map: 1 byte follows the last output map; \
+             ask the coordinator for the signing request again (a PSBT as raw bytes, hex or base64)",
+            newline.0.display()
+        )
+    );
+    let out = inspect(&[], &newline.0);
+    assert_exit(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", show(&out));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: {}: the PSBT is malformed: after the last map: 1 byte follows the last output map\n",
+            newline.0.display()
+        )),
+        "{}",
+        show(&out)
+    );
+    let message = assert_json_error(
+        &inspect_stdin(&["--format", "json"], &[raw.as_slice(), b"\n"].concat()),
+        "PSBT_MALFORMED",
+    );
+    assert!(
+        message.starts_with(
+            "standard input: the PSBT is malformed: after the last map: 1 byte follows"
+        ),
+        "{message}"
+    );
+
+    let leading = TempFile::new("raw-leading.psbt", &[b"\n", raw.as_slice()].concat());
+    let message = assert_json_error(&inspect(&["--format", "json"], &leading.0), "PSBT_MALFORMED");
+    assert!(
+        message.starts_with(&format!(
+            "{}: the request is not a PSBT: raw PSBT bytes must start with the magic",
+            leading.0.display()
+        )),
+        "{message}"
+    );
 }
 
 #[test]

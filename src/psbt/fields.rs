@@ -13,8 +13,6 @@ const TAPROOT_MAX_DEPTH: usize = 128;
 const TAPROOT_LEAF_MASK: u8 = 0xfe;
 /// BIP-341: a leaf version that would be read as an annex.
 const TAPROOT_ANNEX_TAG: u8 = 0x50;
-/// BIP-32 version bytes of `xpub` (mainnet) and `tpub` (every test network).
-const XPUB_VERSIONS: [[u8; 4]; 2] = [[0x04, 0x88, 0xb2, 0x1e], [0x04, 0x35, 0x87, 0xcf]];
 /// `bitcoin` 0.32 reads at most this many bytes of a proprietary key after its subtype.
 const BITCOIN_PROPRIETARY_KEY_LIMIT: usize = 1024;
 
@@ -243,29 +241,19 @@ pub(super) fn tap_tree(value: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// `PSBT_GLOBAL_XPUB` key data: a 78-byte BIP-32 extended public key with `xpub` or `tpub`
-/// version bytes and a valid compressed public key.
+/// `PSBT_GLOBAL_XPUB` key data: a 78-byte BIP-32 extended public key with a valid compressed
+/// public key. Its version bytes are not checked (SPEC 1.3: Bitcoin Core does not check them,
+/// and wallets write SLIP-132 versions there); see `xpub.rs`.
 pub(super) fn xpub(key_data: &[u8]) -> Result<(), String> {
-    let Some((version, rest)) = key_data.split_first_chunk::<4>() else {
-        return Err(format!(
-            "the key data is {} bytes; an extended public key is 78 bytes",
-            key_data.len()
-        ));
-    };
     if key_data.len() != 78 {
         return Err(format!(
             "the key data is {} bytes; an extended public key is 78 bytes",
             key_data.len()
         ));
     }
-    if !XPUB_VERSIONS.contains(version) {
-        return Err(format!(
-            "the extended key's version bytes {:08x} are neither xpub nor tpub",
-            u32::from_be_bytes(*version)
-        ));
-    }
-    // depth (1), parent fingerprint (4), child number (4), chain code (32), key (33).
-    compressed_public_key(rest.get(41..).unwrap_or_default(), "the extended key's public key")
+    // version (4), depth (1), parent fingerprint (4), child number (4), chain code (32),
+    // key (33).
+    compressed_public_key(key_data.get(45..).unwrap_or_default(), "the extended key's public key")
 }
 
 /// Proprietary key data: a compact-size-prefixed identifier, a compact-size subtype, then

@@ -34,14 +34,19 @@ mod maps;
 mod reader;
 mod tx;
 mod v2;
+mod xpub;
 
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
+use miniscript::bitcoin::bip32::Xpub;
 use miniscript::bitcoin::Psbt;
 
 pub use self::error::{Location, PsbtParseError};
 use self::reader::Reader;
+pub use self::xpub::version_name as xpub_version_name;
 use crate::MAX_REQUEST_BYTES;
 
 /// The magic bytes every PSBT starts with.
@@ -65,6 +70,13 @@ pub struct ParsedPsbt {
     /// require incompatible lock types); `psbt.unsigned_tx.lock_time` is then 0 and
     /// meaningless.
     pub locktime_determined: bool,
+    /// The version bytes, as the PSBT writes them, of every `PSBT_GLOBAL_XPUB` whose version
+    /// is neither `xpub` nor `tpub` (a SLIP-132 `Zpub`, `Vpub`, ..., or a version nothing
+    /// names), keyed by the extended key `psbt.xpub` holds for it. `bitcoin` cannot hold
+    /// other versions, so `psbt.xpub` has such a key with `xpub` version bytes when the
+    /// version is a mainnet SLIP-132 one and with `tpub` version bytes otherwise. The version
+    /// bytes are not checked (SPEC 1.3): global xpubs are hints, never trusted.
+    pub xpub_versions: BTreeMap<Xpub, [u8; 4]>,
 }
 
 /// Parses one binary PSBT, version 0 or 2, and nothing after it.
@@ -121,6 +133,7 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
     let global = maps::global(&mut r)?;
     let version = global.version;
     check_counts(&global)?;
+    let replaced = xpub::replacements(global.map)?;
 
     // Each map takes at least its separator byte, so these loops end when the bytes do,
     // whatever counts the PSBT declares.
@@ -160,9 +173,15 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
         ));
     }
 
+    let xpub_versions = xpub::versions(&replaced)?;
     if version == 0 {
-        let psbt = decode(bytes, global.input_count, global.output_count)?;
-        return Ok(ParsedPsbt { version, psbt, locktime_determined: true });
+        let psbt = if replaced.is_empty() {
+            decode(bytes, global.input_count, global.output_count)?
+        } else {
+            let encoded = xpub::v0_encoding(bytes, global.map)?;
+            decode(&encoded, global.input_count, global.output_count)?
+        };
+        return Ok(ParsedPsbt { version, psbt, locktime_determined: true, xpub_versions });
     }
     let input_fields: Vec<maps::InputV2> = inputs.iter().map(|(_, fields)| *fields).collect();
     let locktime = v2::locktime(global.fallback_locktime, &input_fields);
@@ -171,7 +190,7 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
     let encoded = v2::v0_encoding(&global, &tx, &inputs, &outputs)?;
     drop(tx);
     let psbt = decode(&encoded, global.input_count, global.output_count)?;
-    Ok(ParsedPsbt { version, psbt, locktime_determined: locktime.is_some() })
+    Ok(ParsedPsbt { version, psbt, locktime_determined: locktime.is_some(), xpub_versions })
 }
 
 fn missing_map(at: Location, what: &str, declared: u64) -> PsbtParseError {

@@ -253,7 +253,10 @@ fn refused(bytes: &[u8]) -> (Location, Option<u64>, String) {
 fn a_version_0_psbt_parses_to_bitcoins_model_of_it() {
     let psbt = fixture();
     let parsed = parse(&psbt.serialize()).expect("a valid PSBT");
-    assert_eq!(parsed, ParsedPsbt { version: 0, psbt, locktime_determined: true });
+    assert_eq!(
+        parsed,
+        ParsedPsbt { version: 0, psbt, locktime_determined: true, xpub_versions: BTreeMap::new() }
+    );
 }
 
 #[test]
@@ -829,27 +832,144 @@ fn proprietary_keys_need_an_identifier_and_a_subtype() {
     );
 }
 
+/// BIP-84's account 0 extended public key for the mnemonic "abandon abandon … about", as
+/// wallets show it: SLIP-132 `zpub` (native segwit) version bytes.
+const BIP84_ZPUB: &str = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+
+/// The 78 bytes of a base58 extended key, version bytes included.
+fn extended_key_bytes(base58: &str) -> Vec<u8> {
+    miniscript::bitcoin::base58::decode_check(base58).expect("a base58check key")
+}
+
+/// `psbt` with one global xpub whose key data is `key_data` (any version bytes), encoded.
+fn with_global_xpub(psbt: &Psbt, key_data: &[u8]) -> Vec<u8> {
+    let mut psbt = psbt.clone();
+    psbt.xpub.clear();
+    let mut bytes = psbt.serialize();
+    // bitcoin writes the unsigned transaction first; the xpub goes right after it.
+    let tx_pair_len = pair(&[0x00], &serialize(&psbt.unsigned_tx)).len();
+    let xpub_pair = pair(&[[0x01].as_slice(), key_data].concat(), &[0xde, 0xad, 0xbe, 0xef]);
+    let at = tx_pair_len.checked_add(MAGIC.len()).expect("a short PSBT");
+    bytes.splice(at..at, xpub_pair);
+    bytes
+}
+
+/// The same key data with other version bytes.
+fn with_version(key_data: &[u8], version: [u8; 4]) -> Vec<u8> {
+    [version.as_slice(), &key_data[4..]].concat()
+}
+
 #[test]
-fn global_xpubs_are_bip32_extended_public_keys() {
-    let secp = Secp256k1::new();
-    let xpub =
-        Xpub::from_priv(&secp, &Xpriv::new_master(NetworkKind::Main, &[9; 32]).expect("a key"));
-    let mut encoded = xpub.encode();
-    let mut psbt = fixture().serialize();
-    let original = [[0x01].as_slice(), &encoded].concat();
-    assert!(psbt.windows(original.len()).any(|w| w == original.as_slice()));
-    encoded[0] = 0x05; // not xpub or tpub version bytes
-    let changed = [[0x01].as_slice(), &encoded].concat();
-    let at = psbt.windows(original.len()).position(|w| w == original.as_slice()).expect("the xpub");
-    psbt[at..at + changed.len()].copy_from_slice(&changed);
+fn global_xpubs_of_any_version_bytes_are_read_with_a_stand_in_for_bitcoin() {
+    const XPUB: [u8; 4] = [0x04, 0x88, 0xb2, 0x1e];
+    const TPUB: [u8; 4] = [0x04, 0x35, 0x87, 0xcf];
+    let zpub = extended_key_bytes(BIP84_ZPUB);
+    assert_eq!(zpub[..4], [0x04, 0xb2, 0x47, 0x46]);
+    // (version bytes as written, name, the stand-in bitcoin holds)
+    let cases: [([u8; 4], Option<&str>, [u8; 4]); 7] = [
+        ([0x04, 0xb2, 0x47, 0x46], Some("zpub"), XPUB),
+        ([0x02, 0xaa, 0x7e, 0xd3], Some("Zpub"), XPUB),
+        ([0x02, 0x95, 0xb4, 0x3f], Some("Ypub"), XPUB),
+        ([0x02, 0x57, 0x54, 0x83], Some("Vpub"), TPUB),
+        ([0x02, 0x42, 0x89, 0xef], Some("Upub"), TPUB),
+        ([0x04, 0x5f, 0x1c, 0xf6], Some("vpub"), TPUB),
+        ([0x05, 0x88, 0xb2, 0x1e], None, TPUB),
+    ];
+    for (version, name, stand_in) in cases {
+        assert_eq!(xpub::version_name(version), name);
+        let written = with_version(&zpub, version);
+        let held = Xpub::decode(&with_version(&zpub, stand_in)).expect("bitcoin holds it");
+        let v0 = with_global_xpub(&fixture(), &written);
+        let parsed = parse(&v0).unwrap_or_else(|e| panic!("{version:02x?}: {e}"));
+        assert_eq!(parsed.psbt.xpub.keys().collect::<Vec<_>>(), [&held], "{name:?}");
+        assert_eq!(parsed.xpub_versions, BTreeMap::from([(held, version)]), "{name:?}");
+        // Everything else is as bitcoin reads the PSBT with the stand-in written.
+        let stand_in_bytes = with_global_xpub(&fixture(), &with_version(&zpub, stand_in));
+        assert_eq!(parsed.psbt, Psbt::deserialize(&stand_in_bytes).expect("bitcoin reads it"));
+        // A version 2 PSBT of the same transaction gives the same view.
+        let mut with_xpub = fixture();
+        with_xpub.xpub = parsed.psbt.xpub.clone();
+        let v2 = to_v2(&with_xpub);
+        let stand_in_pair = [[0x01].as_slice(), &with_version(&zpub, stand_in)].concat();
+        let written_pair = [[0x01].as_slice(), &written].concat();
+        let at = v2.windows(79).position(|w| w == stand_in_pair.as_slice()).expect("the xpub");
+        let mut v2 = v2;
+        v2[at..at + 79].copy_from_slice(&written_pair);
+        let parsed_v2 = parse(&v2).unwrap_or_else(|e| panic!("{version:02x?}: {e}"));
+        assert_eq!(parsed_v2.psbt, parsed.psbt, "{name:?}");
+        assert_eq!(parsed_v2.xpub_versions, parsed.xpub_versions, "{name:?}");
+    }
+    // xpub and tpub version bytes are held as they are, and not listed.
+    for version in [XPUB, TPUB] {
+        let parsed = parse(&with_global_xpub(&fixture(), &with_version(&zpub, version))).unwrap();
+        assert_eq!(parsed.xpub_versions, BTreeMap::new());
+        assert_eq!(
+            parsed.psbt.xpub.keys().next().map(|x| x.encode()[..4].to_vec()),
+            Some(version.to_vec())
+        );
+    }
+}
+
+#[test]
+fn a_psbt_with_a_stand_in_survives_bitcoins_encoder() {
+    // The fuzz oracle's property: parse, encode (as bitcoin holds it), parse again.
+    let zpub = extended_key_bytes(BIP84_ZPUB);
+    let parsed = parse(&with_global_xpub(&fixture(), &zpub)).expect("a valid PSBT");
+    let again = parse(&parsed.psbt.serialize()).expect("what bitcoin writes parses");
+    assert_eq!(again.psbt, parsed.psbt);
+    assert_eq!(again.xpub_versions, BTreeMap::new(), "bitcoin writes the stand-in");
+}
+
+#[test]
+fn global_xpubs_are_78_bytes_with_a_valid_compressed_key_whatever_their_version() {
+    let zpub = extended_key_bytes(BIP84_ZPUB);
     assert_eq!(
-        refused(&psbt),
+        refused(&with_global_xpub(&fixture(), &zpub[..77])),
         (
             Location::Global,
             Some(0x01),
-            "the extended key's version bytes 0588b21e are neither xpub nor tpub".into()
+            "the key data is 77 bytes; an extended public key is 78 bytes".into()
         )
     );
+    let mut bad_key = zpub.clone();
+    bad_key[45] = 0x04;
+    assert_eq!(
+        refused(&with_global_xpub(&fixture(), &bad_key)),
+        (
+            Location::Global,
+            Some(0x01),
+            "the extended key's public key is not a valid public key".into()
+        )
+    );
+    // An xprv's key data holds 0x00 and the secret where the public key goes.
+    let mut xprv = zpub.clone();
+    xprv[45] = 0x00;
+    assert_eq!(refused(&with_global_xpub(&fixture(), &xprv)).0, Location::Global);
+}
+
+#[test]
+fn one_key_under_two_version_bytes_bitcoin_would_hold_as_one_is_refused() {
+    let zpub = extended_key_bytes(BIP84_ZPUB);
+    let xpub = with_version(&zpub, [0x04, 0x88, 0xb2, 0x1e]);
+    let mut bytes = with_global_xpub(&fixture(), &zpub);
+    let tx_pair_len = pair(&[0x00], &serialize(&fixture().unsigned_tx)).len();
+    let at = tx_pair_len.checked_add(MAGIC.len()).expect("a short PSBT");
+    bytes.splice(at..at, pair(&[[0x01].as_slice(), &xpub].concat(), &[0xde, 0xad, 0xbe, 0xef]));
+    assert_eq!(
+        refused(&bytes),
+        (
+            Location::Global,
+            Some(0x01),
+            "two global xpubs are one extended key under the version bytes 0488b21e and \
+             04b24746; bitcoin 0.32 holds each extended key once"
+                .into()
+        )
+    );
+    // The same key as xpub and tpub is two keys to bitcoin too.
+    let tpub = with_version(&zpub, [0x04, 0x35, 0x87, 0xcf]);
+    let mut bytes = with_global_xpub(&fixture(), &tpub);
+    bytes.splice(at..at, pair(&[[0x01].as_slice(), &xpub].concat(), &[0xde, 0xad, 0xbe, 0xef]));
+    assert_eq!(parse(&bytes).map(|p| p.psbt.xpub.len()), Ok(2));
 }
 
 #[test]

@@ -67,7 +67,8 @@ pub(super) fn unsigned_tx(
 
 /// Encodes the version 0 PSBT of the same transaction: the constructed unsigned transaction,
 /// then every pair of every map except the version 2 fields and `PSBT_GLOBAL_VERSION`, byte
-/// for byte and in their order.
+/// for byte and in their order (global xpubs with stand-in version bytes where `bitcoin`
+/// cannot hold theirs, `xpub.rs`).
 pub(super) fn v0_encoding(
     global: &Global<'_>,
     tx: &Transaction,
@@ -94,7 +95,7 @@ pub(super) fn v0_encoding(
     for pair in pairs(global.map, Location::Global) {
         let pair = pair?;
         if !keys::global_is_v2_only(pair.key_type) && pair.key_type != GLOBAL_VERSION {
-            out.extend_from_slice(pair.encoded);
+            super::xpub::push_pair(&mut out, &pair);
         }
     }
     out.push(0x00);

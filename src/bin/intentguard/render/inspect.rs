@@ -117,6 +117,20 @@ fn render_global(out: &mut Out, global: &GlobalInspection) {
         for xpub in &global.xpubs {
             out.line("    ", 6, &origin(&xpub.fingerprint, &xpub.path));
             out.line("      ", 6, &xpub.xpub);
+            // SPEC 1.3: the version bytes are not checked; say so when they are not BIP-32's.
+            match xpub.version_name {
+                Some("xpub" | "tpub") => {}
+                Some(name) => out.line(
+                    "      ",
+                    6,
+                    &format!("SLIP-132 {name} version bytes {}, not checked", xpub.version),
+                ),
+                None => out.line(
+                    "      ",
+                    6,
+                    &format!("version bytes {} that no standard names, not checked", xpub.version),
+                ),
+            }
         }
     }
     render_unknown(out, "  ", "    ", &global.unknown, &global.proprietary);
