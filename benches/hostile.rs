@@ -32,6 +32,7 @@ fn main() {
     let (wsh_policy, wsh_intent, wsh_psbt) = generator::bench_request(false, 5_000);
     let shapes: Vec<(&str, Shape)> = vec![
         ("sh 3000 in + 3.6 MB output", generator::legacy_request(3_000, 3_600_000, None)),
+        ("sh 5000 in + 3.75 MB output", generator::legacy_request(5_000, 3_750_000, None)),
         ("sh heaviest at 400k WU", generator::legacy_request(330, 0, None)),
         ("sh heaviest at 4M WU", generator::legacy_request(3_330, 0, Some(4_000_000))),
         ("1000 payments x 1000 out", generator::many_payments_request(1_000)),

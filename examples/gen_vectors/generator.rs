@@ -473,6 +473,18 @@ const ERROR_FREE: [&str; 3] =
     ["INTENT_UNKNOWN_APPROVER", "CHANGE_ON_RECEIVE_BRANCH", "PSBT_UNKNOWN_FIELD"];
 
 fn case(dir: &str, policy: String, intent: String, psbt: &Psbt, exp: Expected) -> Case {
+    case_with_request(dir, policy, intent, psbt, format!("{psbt}\n").into_bytes(), exp)
+}
+
+/// A case whose request file is `request`, the bytes of `psbt` as some tool wrote them.
+fn case_with_request(
+    dir: &str,
+    policy: String,
+    intent: String,
+    psbt: &Psbt,
+    request: Vec<u8>,
+    exp: Expected,
+) -> Case {
     let approved = exp.findings.iter().all(|(code, _)| ERROR_FREE.contains(code));
     let findings: Vec<Value> = exp
         .findings
@@ -507,7 +519,7 @@ fn case(dir: &str, policy: String, intent: String, psbt: &Psbt, exp: Expected) -
             ("README", format!("{}\n", exp.description).into_bytes()),
             ("policy.toml", policy.into_bytes()),
             ("intent.json", intent.into_bytes()),
-            ("request.psbt", format!("{psbt}\n").into_bytes()),
+            ("request.psbt", request),
             ("expected.json", expected_text.into_bytes()),
         ],
     }
@@ -1347,6 +1359,7 @@ pub fn all_cases() -> Vec<Case> {
     let v2: Vec<Case> = cases.iter().filter(|c| approved(c)).map(v2_copy).collect();
     cases.extend(v2);
     cases.extend(error_cases(&treasury, &honest));
+    cases.extend(raw_cases(&treasury, &honest));
     cases
 }
 
@@ -2927,4 +2940,43 @@ pub fn legacy_request(
         limits.push(("max_tx_weight", weight));
     }
     (policy("treasury", &w, &limits), intent.json(), psbt.serialize())
+}
+
+/// Requests as other tools write them (SPEC 1.3): a raw file taken byte for byte, and a
+/// SLIP-132 version inside a global xpub, which is not checked.
+fn raw_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
+    let intent =
+        IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
+    let base = policy("treasury", treasury, &[]);
+    let mut raw = honest.serialize();
+    raw.push(b'\n');
+    let trailing = error_case(
+        "912-psbt-raw-trailing-newline",
+        "The DMM request as a raw (binary) file followed by a newline: a byte after the last map.",
+        base.clone(),
+        intent.json(),
+        raw,
+        "PSBT_MALFORMED",
+    );
+    let mut psbt = honest.clone();
+    let c = &treasury.cosigners[0];
+    let xpub = Xpub::from_priv(&treasury.secp, &c.account);
+    psbt.xpub.insert(xpub, (c.fingerprint, c.origin.clone()));
+    let mut bytes = psbt.serialize();
+    let encoded = xpub.encode();
+    let at = bytes.windows(78).position(|w| w == encoded).unwrap();
+    bytes[at..at + 4].copy_from_slice(&[0x02, 0xaa, 0x7e, 0xd3]); // Zpub, as Coldcard writes
+    let text = intentguard::bitcoin::base64::Engine::encode(
+        &intentguard::bitcoin::base64::engine::general_purpose::STANDARD,
+        &bytes,
+    );
+    let slip132 = case_with_request(
+        "013-psbt-slip132-global-xpub",
+        base,
+        intent.json(),
+        &psbt,
+        format!("{text}\n").into_bytes(),
+        expected("The DMM request with a global xpub written with SLIP-132 Zpub version bytes (as Coldcard writes it); global xpubs are hints, their version bytes are not checked: approved.", vec![]),
+    );
+    vec![slip132, trailing]
 }
