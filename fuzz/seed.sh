@@ -10,11 +10,15 @@ for dir in $(find vectors -name expected.json -printf '%h\n' | sort); do
   n=$((n + 1))
   name=$(echo "$dir" | tr '/' '-')
   cp "$dir/request.psbt" "fuzz/seeds/parse_request/$name.b64"
-  base64 -d "$dir/request.psbt" > "fuzz/seeds/parse_psbt/$name.psbt"
+  if [ "$(head -c 5 "$dir/request.psbt" | od -An -tx1 | tr -d ' \n')" = "70736274ff" ]; then
+    cp "$dir/request.psbt" "fuzz/seeds/parse_psbt/$name.psbt"   # raw already
+  else
+    base64 -d "$dir/request.psbt" > "fuzz/seeds/parse_psbt/$name.psbt"
+  fi
   cp "fuzz/seeds/parse_psbt/$name.psbt" "fuzz/seeds/verify_request/$name.psbt"
   cp "$dir/intent.json" "fuzz/seeds/parse_intent/$name.json"
 done
-for f in policies/*.toml vectors/001-*/policy.toml vectors/003-*/policy.toml vectors/005-*/policy.toml vectors/60[1-4]-*/policy.toml; do
+for f in policies/*.toml vectors/001-*/policy.toml vectors/003-*/policy.toml vectors/005-*/policy.toml vectors/60[1-4]-*/policy.toml vectors/90[1-5]-*/policy.toml vectors/011-*/policy.toml; do
   cp "$f" "fuzz/seeds/parse_policy/$(echo "$f" | tr '/' '-')"
 done
 echo "seeded from $n vectors"
