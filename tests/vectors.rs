@@ -265,3 +265,61 @@ fn messages_name_a_few_values_and_count_the_rest() {
     let json = serde_json::to_vec(&report).unwrap();
     assert!(json.len() < 300 * 2 * 400, "{} bytes of report for 600 findings", json.len());
 }
+
+/// The finalized inputs of the approved vectors are real spends: miniscript's interpreter,
+/// which knows nothing of intentguard's checks, reads every final scriptSig and witness
+/// against the UTXO's script and verifies every signature in it.
+#[test]
+fn approved_finalized_inputs_satisfy_their_scripts_for_miniscript() {
+    use intentguard::bitcoin::sighash::Prevouts;
+    use intentguard::bitcoin::{Psbt, ScriptBuf, TxOut, Witness};
+    use intentguard::miniscript::interpreter::Interpreter;
+
+    let mut dirs = Vec::new();
+    case_dirs(&vectors_root(), &mut dirs);
+    let secp = intentguard::bitcoin::secp256k1::Secp256k1::verification_only();
+    let mut checked = 0;
+    for dir in dirs.iter().filter(|d| d.to_string_lossy().contains("-final-")) {
+        if expected_of(dir)["exit_code"] != 0 {
+            continue;
+        }
+        let request = Request::from_bytes(&std::fs::read(dir.join("request.psbt")).unwrap());
+        let psbt: &Psbt = request.as_ref().unwrap().psbt();
+        let tx = &psbt.unsigned_tx;
+        let utxos: Vec<TxOut> = tx
+            .input
+            .iter()
+            .zip(&psbt.inputs)
+            .map(|(txin, input)| {
+                input.non_witness_utxo.as_ref().unwrap().output
+                    [usize::try_from(txin.previous_output.vout).unwrap()]
+                .clone()
+            })
+            .collect();
+        let prevouts = Prevouts::All(&utxos);
+        for (n, input) in psbt.inputs.iter().enumerate() {
+            if input.final_script_sig.is_none() && input.final_script_witness.is_none() {
+                continue;
+            }
+            let empty_sig = ScriptBuf::new();
+            let empty_witness = Witness::new();
+            let interpreter = Interpreter::from_txdata(
+                &utxos[n].script_pubkey,
+                input.final_script_sig.as_ref().unwrap_or(&empty_sig),
+                input.final_script_witness.as_ref().unwrap_or(&empty_witness),
+                tx.input[n].sequence,
+                tx.lock_time,
+            )
+            .unwrap_or_else(|e| panic!("{} input {n}: {e}", dir.display()));
+            let constraints: Vec<_> = interpreter
+                .iter(&secp, tx, n, &prevouts)
+                .collect::<Result<_, _>>()
+                .unwrap_or_else(|e| panic!("{} input {n}: {e}", dir.display()));
+            assert!(!constraints.is_empty(), "{} input {n}", dir.display());
+            checked += 1;
+        }
+    }
+    // 701, 702, 703 and 705-707 finalize both inputs, 704 one; and so do their version 2
+    // copies.
+    assert_eq!(checked, 26, "finalized inputs checked");
+}
