@@ -9,10 +9,11 @@ use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::IntentError;
-use crate::policy::{network_name, parse_address, parse_lower_hex, parse_network};
+use crate::limits::MAX_FILE_BYTES;
+use crate::network::{network_name, parse_network};
+use crate::policy::{parse_address, parse_lower_hex};
 use crate::redact::json_message;
 use crate::time::Timestamp;
-use crate::MAX_FILE_BYTES;
 
 /// The domain separator that starts every signed message (SPEC 1.2).
 pub const MESSAGE_PREFIX: &[u8] = b"intentguard/intent/v1\n";

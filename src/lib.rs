@@ -68,6 +68,8 @@ pub mod inspect;
 pub mod intent;
 pub mod keyfile;
 pub mod ledger;
+mod limits;
+mod network;
 pub mod policy;
 pub mod psbt;
 mod redact;
@@ -80,10 +82,7 @@ pub mod wallet;
 pub use miniscript;
 pub use miniscript::bitcoin;
 
-/// Largest policy or intent file accepted, in bytes.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
-/// Largest signing request accepted, in bytes (SPEC 1.3); larger ones are refused unread.
-pub const MAX_REQUEST_BYTES: usize = 100 * 1024 * 1024;
+pub use limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
 
 pub use checks::{approval_status, ApprovalStatus};
 pub use checks::{verify, Verifier, CLOCK_SKEW_S};

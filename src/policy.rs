@@ -6,12 +6,14 @@
 
 use ed25519_dalek::VerifyingKey;
 use miniscript::bitcoin::address::NetworkUnchecked;
-use miniscript::bitcoin::{Address, Amount, Network, NetworkKind, ScriptBuf};
+use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::Deserialize;
 
 use crate::error::PolicyError;
+use crate::limits::MAX_FILE_BYTES;
+pub use crate::network::network_name;
+use crate::network::parse_network;
 use crate::wallet::Wallet;
-use crate::MAX_FILE_BYTES;
 
 /// Default for `limits.max_change_outputs`.
 pub const DEFAULT_MAX_CHANGE_OUTPUTS: u32 = 1;
@@ -200,29 +202,6 @@ impl Policy {
     }
 }
 
-/// Parses the network names of SPEC 1.1.
-pub(crate) fn parse_network(s: &str) -> Option<Network> {
-    match s {
-        "bitcoin" => Some(Network::Bitcoin),
-        "testnet" => Some(Network::Testnet),
-        "testnet4" => Some(Network::Testnet4),
-        "signet" => Some(Network::Signet),
-        "regtest" => Some(Network::Regtest),
-        _ => None,
-    }
-}
-
-/// Returns the SPEC 1.1 name of a network.
-pub fn network_name(network: Network) -> &'static str {
-    match network {
-        Network::Bitcoin => "bitcoin",
-        Network::Testnet => "testnet",
-        Network::Testnet4 => "testnet4",
-        Network::Signet => "signet",
-        Network::Regtest => "regtest",
-    }
-}
-
 /// Parses an address and requires it to be valid on `network`.
 pub(crate) fn parse_address(s: &str, network: Network) -> Result<Address, String> {
     let unchecked: Address<NetworkUnchecked> =
@@ -379,11 +358,6 @@ impl TryFrom<PolicyFile> for Policy {
 
 fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
     crate::amount::money(sat).map_err(|problem| field(name, problem))
-}
-
-/// The network kind an extended key must have on `network`.
-pub(crate) fn network_kind(network: Network) -> NetworkKind {
-    NetworkKind::from(network)
 }
 
 #[cfg(test)]

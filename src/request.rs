@@ -11,7 +11,7 @@ use miniscript::bitcoin::hex::FromHex;
 use miniscript::bitcoin::{Psbt, Transaction, Txid};
 
 use crate::error::RequestError;
-use crate::MAX_REQUEST_BYTES;
+use crate::limits::MAX_REQUEST_BYTES;
 
 const MAGIC: &[u8] = b"psbt\xff";
 const HEX_MAGIC: &[u8] = b"70736274ff";

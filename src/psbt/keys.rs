@@ -1,6 +1,6 @@
 //! Key types of BIP-174, BIP-370, BIP-371 and BIP-373, and their names for messages.
 
-use super::error::Location;
+use super::location::Location;
 
 pub(super) const GLOBAL_UNSIGNED_TX: u64 = 0x00;
 pub(super) const GLOBAL_XPUB: u64 = 0x01;

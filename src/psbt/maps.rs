@@ -8,9 +8,10 @@
 use miniscript::bitcoin::hashes::{hash160, ripemd160, sha256, sha256d, Hash};
 use miniscript::bitcoin::Txid;
 
-use super::error::{Location, PsbtParseError};
+use super::error::PsbtParseError;
 use super::fields::{self, no_key_data, value_len};
 use super::keys::{self, *};
+use super::location::Location;
 use super::reader::{exact_compact_size, Reader};
 use super::tx::{self, OutPoint, PrevTx, UnsignedTx};
 

@@ -30,6 +30,7 @@
 mod error;
 mod fields;
 mod keys;
+mod location;
 mod maps;
 mod reader;
 mod tx;
@@ -44,10 +45,11 @@ use std::collections::BTreeMap;
 use miniscript::bitcoin::bip32::Xpub;
 use miniscript::bitcoin::Psbt;
 
-pub use self::error::{Location, PsbtParseError};
+pub use self::error::PsbtParseError;
+pub use self::location::Location;
 use self::reader::Reader;
 pub use self::xpub::version_name as xpub_version_name;
-use crate::MAX_REQUEST_BYTES;
+use crate::limits::MAX_REQUEST_BYTES;
 
 /// The magic bytes every PSBT starts with.
 const MAGIC: &[u8] = b"psbt\xff";

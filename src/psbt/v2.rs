@@ -7,8 +7,9 @@ use miniscript::bitcoin::{
     Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Witness,
 };
 
-use super::error::{Location, PsbtParseError};
+use super::error::PsbtParseError;
 use super::keys::{self, GLOBAL_VERSION};
+use super::location::Location;
 use super::maps::{pairs, Global, InputV2, OutputV2, BITCOIN_MAX_GLOBAL_MAP};
 
 /// Determines the transaction's locktime as BIP-370 does: with no input requiring one, the

@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use miniscript::bitcoin::bip32::Xpub;
 use miniscript::bitcoin::consensus::encode::{serialize, VarInt};
 
-use super::error::{Location, PsbtParseError};
+use super::error::PsbtParseError;
 use super::keys::GLOBAL_XPUB;
+use super::location::Location;
 use super::maps::{pairs, Pair};
 
 /// BIP-32 `xpub` (mainnet) version bytes.

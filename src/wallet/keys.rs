@@ -16,7 +16,7 @@ use miniscript::descriptor::{DescriptorPublicKey, SinglePubKey};
 use miniscript::{Descriptor, ForEachKey};
 
 use super::branch_path;
-use crate::policy::{network_kind, network_name};
+use crate::network::{network_kind, network_name};
 
 /// Where a key sits in the descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
