@@ -320,7 +320,8 @@ fn a_damaged_key_file_is_refused_without_showing_the_secret() {
         (text.replacen(" v1", " v2", 1), "not an intentguard key"),
         (text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n", "the public line is missing"),
         (
-            // Within the secret line: the first two hex digits may also stand in the header.
+            // The secret's own first byte: its two hex digits can also occur earlier in the
+            // text ("ed25519", "secret").
             text.replacen(
                 &format!("secret {}", &secret[..2]),
                 if &secret[..2] == "00" { "secret 01" } else { "secret 00" },

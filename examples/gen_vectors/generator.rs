@@ -12,9 +12,11 @@ use std::str::FromStr;
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use intentguard::bitcoin::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpriv, Xpub};
-use intentguard::bitcoin::hashes::{sha256, sha256d, Hash};
+use intentguard::bitcoin::hashes::{hash160, sha256, sha256d, Hash};
 use intentguard::bitcoin::key::{Keypair, TapTweak, XOnlyPublicKey};
-use intentguard::bitcoin::opcodes::all::{OP_CHECKSIG, OP_CHECKSIGADD, OP_NUMEQUAL};
+use intentguard::bitcoin::opcodes::all::{
+    OP_CHECKSIG, OP_CHECKSIGADD, OP_CHECKSIGVERIFY, OP_DUP, OP_EQUALVERIFY, OP_HASH160, OP_NUMEQUAL,
+};
 use intentguard::bitcoin::psbt::{raw, Input, Output, Psbt, PsbtSighashType};
 use intentguard::bitcoin::script::{Builder, Instruction, PushBytesBuf};
 use intentguard::bitcoin::secp256k1::{All, Message, Secp256k1, SecretKey};
@@ -1356,7 +1358,10 @@ pub fn all_cases() -> Vec<Case> {
     hardening_cases(&mut add, &treasury, &honest);
     taproot_cases(&mut add);
     tr_final_cases(&mut add);
-    let v2: Vec<Case> = cases.iter().filter(|c| approved(c)).map(v2_copy).collect();
+    // Version 2 copies of every approved case, and of the requests with fields a signer acts
+    // on (SPEC 1.3): the version 2 parser must hand those fields on too.
+    let v2: Vec<Case> =
+        cases.iter().filter(|c| approved(c) || c.dir.starts_with("50")).map(v2_copy).collect();
     cases.extend(v2);
     cases.extend(error_cases(&treasury, &honest));
     cases.extend(raw_cases(&treasury, &honest));
@@ -1512,12 +1517,27 @@ enum TrShape {
     KeyMulti,
     /// `tr(NUMS, {sortedmulti_a(2, A, B), {sortedmulti_a(2, A, C), sortedmulti_a(2, B, C)}})`
     Tree,
+    /// `tr(NUMS, {sortedmulti_a(2, A, B, C), {and_v(v:pk(A), pk(B)), pkh(C)}})`: leaves whose
+    /// satisfaction intentguard does not read when finalized.
+    Mixed,
+}
+
+/// The script of a tap leaf.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TrLeafKind {
+    /// `multi_a(2, ...)` or, when the leaf is sorted, `sortedmulti_a(2, ...)`.
+    MultiA,
+    /// `and_v(v:pk(X), pk(Y))`: `<X> OP_CHECKSIGVERIFY <Y> OP_CHECKSIG`.
+    AndV,
+    /// `pkh(X)`: `OP_DUP OP_HASH160 <HASH160(x-only X)> OP_EQUALVERIFY OP_CHECKSIG`.
+    Pkh,
 }
 
 struct TrLeaf {
     cosigners: Vec<usize>,
     sorted: bool,
     depth: u8,
+    kind: TrLeafKind,
 }
 
 struct TrWallet {
@@ -1554,6 +1574,9 @@ impl TrWallet {
             TrShape::Tree => format!(
                 "tr({NUMS},{{sortedmulti_a(2,{a},{b}),{{sortedmulti_a(2,{a},{c}),sortedmulti_a(2,{b},{c})}}}})"
             ),
+            TrShape::Mixed => format!(
+                "tr({NUMS},{{sortedmulti_a(2,{a},{b},{c}),{{and_v(v:pk({a}),pk({b})),pkh({c})}}}})"
+            ),
         };
         let mut engine = intentguard::miniscript::descriptor::checksum::Engine::new();
         engine.input(&body).unwrap();
@@ -1562,7 +1585,12 @@ impl TrWallet {
     }
 
     fn leaves(&self) -> Vec<TrLeaf> {
-        let leaf = |cosigners: Vec<usize>, sorted, depth| TrLeaf { cosigners, sorted, depth };
+        let leaf = |cosigners: Vec<usize>, sorted, depth| TrLeaf {
+            cosigners,
+            sorted,
+            depth,
+            kind: TrLeafKind::MultiA,
+        };
         match self.shape {
             TrShape::NumsSorted => vec![leaf(vec![0, 1, 2], true, 0)],
             TrShape::KeyMulti => vec![leaf(vec![1, 2], false, 0)],
@@ -1570,6 +1598,11 @@ impl TrWallet {
                 leaf(vec![0, 1], true, 1),
                 leaf(vec![0, 2], true, 2),
                 leaf(vec![1, 2], true, 2),
+            ],
+            TrShape::Mixed => vec![
+                leaf(vec![0, 1, 2], true, 1),
+                TrLeaf { kind: TrLeafKind::AndV, ..leaf(vec![0, 1], false, 2) },
+                TrLeaf { kind: TrLeafKind::Pkh, ..leaf(vec![2], false, 2) },
             ],
         }
     }
@@ -1605,15 +1638,33 @@ impl TrWallet {
         if leaf.sorted {
             keys.sort_by_key(|k| k.serialize());
         }
-        let mut builder = Builder::new();
-        for (n, key) in keys.iter().enumerate() {
-            builder = builder.push_x_only_key(key).push_opcode(if n == 0 {
-                OP_CHECKSIG
-            } else {
-                OP_CHECKSIGADD
-            });
-        }
-        (keys, builder.push_int(2).push_opcode(OP_NUMEQUAL).into_script())
+        let script = match leaf.kind {
+            TrLeafKind::MultiA => {
+                let mut builder = Builder::new();
+                for (n, key) in keys.iter().enumerate() {
+                    builder = builder.push_x_only_key(key).push_opcode(if n == 0 {
+                        OP_CHECKSIG
+                    } else {
+                        OP_CHECKSIGADD
+                    });
+                }
+                builder.push_int(2).push_opcode(OP_NUMEQUAL).into_script()
+            }
+            TrLeafKind::AndV => Builder::new()
+                .push_x_only_key(&keys[0])
+                .push_opcode(OP_CHECKSIGVERIFY)
+                .push_x_only_key(&keys[1])
+                .push_opcode(OP_CHECKSIG)
+                .into_script(),
+            TrLeafKind::Pkh => Builder::new()
+                .push_opcode(OP_DUP)
+                .push_opcode(OP_HASH160)
+                .push_slice(hash160::Hash::hash(&keys[0].serialize()).to_byte_array())
+                .push_opcode(OP_EQUALVERIFY)
+                .push_opcode(OP_CHECKSIG)
+                .into_script(),
+        };
+        (keys, script)
     }
 
     fn builder(&self, branch: u32, index: u32) -> TaprootBuilder {
@@ -2494,6 +2545,45 @@ fn hardening_cases(
             )
         };
         add(dir, policy("treasury", &w, &[]), intent.json(), &broken, exp);
+        let redeem = w.redeem_script(0, 0).unwrap().to_bytes();
+        let more: Vec<(&str, &'static str, Psbt)> = if kind == Kind::Sh {
+            let mut with_witness = psbt.clone();
+            with_witness.inputs[0].final_script_witness = Some(Witness::from_slice(&[vec![0x01]]));
+            vec![(
+                "727-final-sh-with-witness",
+                "Input 0 (P2SH) is finalized with a correct scriptSig and also a final witness, which a P2SH spend has none of.",
+                with_witness,
+            )]
+        } else {
+            let mut two = psbt.clone();
+            two.inputs[0].final_script_sig = Some(push_all(&[redeem.clone(), redeem.clone()]));
+            // OP_PUSHDATA1 for 34 bytes, where OP_PUSHBYTES_34 is the minimal push.
+            let mut non_minimal = psbt.clone();
+            let mut script_sig = vec![0x4c, u8::try_from(redeem.len()).unwrap()];
+            script_sig.extend(&redeem);
+            non_minimal.inputs[0].final_script_sig = Some(ScriptBuf::from(script_sig));
+            vec![
+                (
+                    "726-final-sh-wsh-two-pushes",
+                    "Input 0's final scriptSig pushes the derived redeem script twice; P2SH-P2WSH takes exactly one push of it.",
+                    two,
+                ),
+                (
+                    "728-final-sh-wsh-non-minimal-push",
+                    "Input 0's final scriptSig pushes the derived redeem script with OP_PUSHDATA1, not minimally, so it is not exactly the one push P2SH-P2WSH takes.",
+                    non_minimal,
+                ),
+            ]
+        };
+        for (dir, description, psbt) in more {
+            add(
+                dir,
+                policy("treasury", &w, &[]),
+                intent.json(),
+                &psbt,
+                expected(description, vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)]),
+            );
+        }
     }
     {
         let mut psbt = honest.clone();
@@ -2557,7 +2647,7 @@ fn hardening_cases(
             ),
         );
     }
-    {
+    let bad_final = {
         let mut psbt = honest.clone();
         psbt.inputs[0].partial_sigs.clear();
         sign(&mut psbt, 0, &dmm_inputs[0], 0, EcdsaSighashType::All);
@@ -2569,17 +2659,18 @@ fn hardening_cases(
             ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
         );
         finalize(&mut psbt, 0, &dmm_inputs[0]);
-        add(
-            "716-final-signature-over-another-transaction",
-            base_policy(),
-            intent.json(),
-            &psbt,
-            expected(
-                "Input 0's final witness holds a wallet key's signature over another message.",
-                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
-            ),
-        );
-    }
+        psbt
+    };
+    add(
+        "716-final-signature-over-another-transaction",
+        base_policy(),
+        intent.json(),
+        &bad_final,
+        expected(
+            "Input 0's final witness holds a wallet key's signature over another message.",
+            vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+        ),
+    );
     {
         let mut psbt = honest.clone();
         finalize(&mut psbt, 0, &dmm_inputs[0]);
@@ -2621,6 +2712,75 @@ fn hardening_cases(
             expected(
                 "Input 0 (native wsh) is finalized with a non-empty scriptSig.",
                 vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        edit_witness(&mut psbt, 0, |stack| stack[0] = vec![0x01]);
+        add(
+            "729-final-wsh-dummy-not-empty",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness starts with 0x01 where OP_CHECKMULTISIG's dummy element must be empty (BIP-147); its signatures are valid.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        let keypair = Keypair::from_secret_key(&treasury.secp, &treasury.secret(2, 0, 7));
+        let signature = treasury.secp.sign_schnorr_no_aux_rand(
+            &Message::from_digest(tagged("another transaction")),
+            &keypair,
+        );
+        psbt.inputs[0].tap_key_sig =
+            Some(taproot::Signature { signature, sighash_type: TapSighashType::Default });
+        add(
+            "730-final-wsh-with-taproot-signature",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 (wsh) is finalized and also carries a taproot key-path signature, which its final witness does not hold and a wsh input cannot use.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0), at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        sign(&mut psbt, 0, &dmm_inputs[0], 2, EcdsaSighashType::All);
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        add(
+            "741-final-wsh-three-signatures",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has three valid signatures where the 2-of-3 script takes exactly two (the extra element fails the spend).",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let foreign = Wallet::new("foreign", Kind::Wsh, true, Network::Bitcoin);
+        let script = foreign.witness_script(0, 7).unwrap();
+        let mut psbt = honest.clone();
+        finalize(&mut psbt, 0, &dmm_inputs[0]);
+        edit_witness(&mut psbt, 0, |stack| *stack.last_mut().unwrap() = script.to_bytes());
+        psbt.inputs[0].witness_script = Some(script);
+        add(
+            "738-final-foreign-witness-script-twice",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's PSBT witness script and the script its final witness ends in are both another wallet's: one INPUT_SCRIPT_MISMATCH for the input, as a code is reported once per place.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
             ),
         );
     }
@@ -2670,6 +2830,62 @@ fn hardening_cases(
             expected(
                 "Output 1 carries PSBT_OUT_DNSSEC_PROOF (BIP-353); the global map PSBT_GLOBAL_SP_ECDH_SHARE (BIP-375) and an unknown field.",
                 vec![e("PSBT_FIELD_NOT_ALLOWED"), e("PSBT_UNKNOWN_FIELD"), at_output("PSBT_FIELD_NOT_ALLOWED", 1)],
+            ),
+        );
+    }
+
+    {
+        let mut psbt = honest.clone();
+        psbt.unknown
+            .insert(key(0x08, tag_key("scan")), [tagged("dleq e"), tagged("dleq s")].concat());
+        psbt.inputs[0].unknown.insert(key(0x1d, tag_key("scan")), tag_key("input share"));
+        psbt.inputs[1]
+            .unknown
+            .insert(key(0x1e, tag_key("scan")), [tagged("dleq e 1"), tagged("dleq s 1")].concat());
+        psbt.outputs[1].unknown.insert(key(0x0a, vec![]), 7u32.to_le_bytes().to_vec());
+        add(
+            "505-psbt-silent-payment-fields",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "BIP-375 fields, one per map: PSBT_GLOBAL_SP_DLEQ in the global map, PSBT_IN_SP_ECDH_SHARE on input 0, PSBT_IN_SP_DLEQ on input 1, PSBT_OUT_SP_V0_LABEL on output 1.",
+                vec![
+                    e("PSBT_FIELD_NOT_ALLOWED"),
+                    at_input("PSBT_FIELD_NOT_ALLOWED", 0),
+                    at_input("PSBT_FIELD_NOT_ALLOWED", 1),
+                    at_output("PSBT_FIELD_NOT_ALLOWED", 1),
+                ],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let aggregate = tag_key("musig aggregate");
+        let participant_and_aggregate = [tag_key("musig participant"), aggregate.clone()].concat();
+        psbt.inputs[0].unknown.insert(
+            key(0x1b, participant_and_aggregate.clone()),
+            [tag_key("musig nonce 1"), tag_key("musig nonce 2")].concat(),
+        );
+        psbt.inputs[1].unknown.insert(
+            key(0x1c, participant_and_aggregate),
+            tagged("musig partial signature").to_vec(),
+        );
+        psbt.outputs[1]
+            .unknown
+            .insert(key(0x08, aggregate), [tag_key("musig a"), tag_key("musig b")].concat());
+        add(
+            "506-psbt-musig2-fields",
+            base_policy(),
+            intent.json(),
+            &psbt,
+            expected(
+                "BIP-373 fields, one per map: PSBT_IN_MUSIG2_PUB_NONCE on input 0, PSBT_IN_MUSIG2_PARTIAL_SIG on input 1, PSBT_OUT_MUSIG2_PARTICIPANT_PUBKEYS on output 1.",
+                vec![
+                    at_input("PSBT_FIELD_NOT_ALLOWED", 0),
+                    at_input("PSBT_FIELD_NOT_ALLOWED", 1),
+                    at_output("PSBT_FIELD_NOT_ALLOWED", 1),
+                ],
             ),
         );
     }
@@ -2730,6 +2946,13 @@ fn hardening_cases(
             expected("Over the weight limit with a bad signature on input 1: refused for its weight, before any signature is checked.", vec![e("TX_OVER_STANDARD_WEIGHT")]),
         );
     }
+    add(
+        "804-tx-over-weight-final-signature-unchecked",
+        policy("treasury", treasury, &[("max_tx_weight", &under)]),
+        intent.json(),
+        &bad_final,
+        expected("716's request (input 0 finalized with a signature over another message) over the weight limit: refused for its weight; final signatures are not verified either.", vec![e("TX_OVER_STANDARD_WEIGHT")]),
+    );
 }
 
 /// Finalized taproot inputs: key path and script path approved; an annex, a foreign
@@ -2769,6 +2992,124 @@ fn tr_final_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
         );
     }
     let honest = finalized(&nums, TrSigning::Script);
+    let prevouts = |w: &TrWallet| -> Vec<TxOut> {
+        ins(w).iter().map(|i| tr_funding(i).output[1].clone()).collect()
+    };
+    {
+        let mut psbt = honest.clone();
+        psbt.inputs[0].final_script_sig = Some(push_all(&[tagged("script sig").to_vec()]));
+        add(
+            "725-final-tr-with-script-sig",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 (taproot) is finalized with a correct witness and a scriptSig of one 32-byte push; a taproot spend has an empty scriptSig.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let sk = nums.secret(0, 0, 4);
+        let signature =
+            nums.secp.sign_ecdsa(&Message::from_digest(tagged("another transaction")), &sk);
+        psbt.inputs[0].partial_sigs.insert(
+            PublicKey::new(sk.public_key(&nums.secp)),
+            ecdsa::Signature { signature, sighash_type: EcdsaSighashType::All },
+        );
+        add(
+            "731-final-tr-with-ecdsa-partial-sig",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 (taproot) is finalized and also carries an ECDSA partial signature by a leaf key's public key; a taproot input has no ECDSA signatures.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0), at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let inputs = ins(&nums);
+        let mut psbt = build_tr(&nums, &inputs, &outputs(), TrSigning::Script);
+        sign_tr_script(&mut psbt, &prevouts(&nums), 0, &inputs[0], 2, TapSighashType::Default);
+        for (n, i) in inputs.iter().enumerate() {
+            finalize_tr(&mut psbt, n, i);
+        }
+        add(
+            "742-final-tr-three-signatures",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has three valid signatures for the 2-of-3 leaf, which sums to 3 and fails its 2 OP_NUMEQUAL.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let third = nums.leaves()[0].cosigners[2];
+        sign_tr_script(
+            &mut psbt,
+            &prevouts(&nums),
+            0,
+            &ins(&nums)[0],
+            third,
+            TapSighashType::Default,
+        );
+        add(
+            "737-final-tr-with-disagreeing-script-sig",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 is finalized and also carries a valid script-path signature by the third leaf key, which its final witness does not hold.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        edit_witness(&mut psbt, 0, |stack| {
+            let at = stack.len() - 2;
+            stack.insert(at, Vec::new());
+        });
+        add(
+            "736-final-tr-extra-element",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness has four elements before the leaf script of three keys (an extra empty one).",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = honest.clone();
+        let script = nums.leaf_script(&nums.leaves()[0], 0, 9).1;
+        let cb = nums
+            .spend_info(0, 9)
+            .control_block(&(script.clone(), LeafVersion::TapScript))
+            .unwrap()
+            .serialize();
+        edit_witness(&mut psbt, 0, |stack| {
+            let n = stack.len();
+            stack[n - 2] = script.to_bytes();
+            stack[n - 1] = cb;
+        });
+        add(
+            "735-final-tr-foreign-leaf-script",
+            tr_policy(&nums, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final witness spends the wallet's leaf script of another index, with that leaf's control block.",
+                vec![at_input("INPUT_SCRIPT_MISMATCH", 0)],
+            ),
+        );
+    }
     {
         let mut psbt = honest.clone();
         edit_witness(&mut psbt, 0, |stack| stack.push(vec![0x50, 0x01, 0x02]));
@@ -2866,6 +3207,120 @@ fn tr_final_cases(add: &mut dyn FnMut(&str, String, String, &Psbt, Expected)) {
                 "Input 0's final key-path signature is valid with SIGHASH_NONE.",
                 vec![at_input("INPUT_SIGHASH_NOT_ALLOWED", 0)],
             ),
+        );
+    }
+    let key_path = finalized(&keyed, TrSigning::Key);
+    {
+        let mut psbt = key_path.clone();
+        sign_tr_key_with(&mut psbt, &prevouts(&keyed), 0, &ins(&keyed)[0], TapSighashType::All);
+        add(
+            "732-final-tr-key-path-with-other-key-sig",
+            tr_policy(&keyed, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0 is finalized by the key path and also carries a valid SIGHASH_ALL key-path signature that is not its final one.",
+                vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = key_path.clone();
+        let keypair = Keypair::from_secret_key(&keyed.secp, &keyed.secret(0, 0, 4));
+        let tweaked =
+            keypair.tap_tweak(&keyed.secp, keyed.spend_info(0, 4).merkle_root()).to_keypair();
+        let wrong = keyed.secp.sign_schnorr_no_aux_rand(
+            &Message::from_digest(tagged("another transaction")),
+            &tweaked,
+        );
+        edit_witness(&mut psbt, 0, |stack| *stack = vec![wrong.as_ref().to_vec()]);
+        add(
+            "733-final-tr-key-path-signature-over-another-transaction",
+            tr_policy(&keyed, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final key-path signature is by the output key, over another message.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+    {
+        let mut psbt = key_path.clone();
+        edit_witness(&mut psbt, 0, |stack| stack[0].push(0x00));
+        add(
+            "734-final-tr-key-path-sighash-byte-zero",
+            tr_policy(&keyed, &[]),
+            intent.json(),
+            &psbt,
+            expected(
+                "Input 0's final key-path signature is valid but written as 65 bytes ending in 0x00 (SIGHASH_DEFAULT spelled out), which BIP-341 makes an invalid signature.",
+                vec![at_input("INPUT_BAD_PARTIAL_SIG", 0)],
+            ),
+        );
+    }
+
+    // Leaves whose satisfaction intentguard does not read finalized (docs/decisions.md).
+    let mixed = TrWallet::new("taproot mixed", TrShape::Mixed);
+    add(
+        "708-final-tr-mixed-tree-multi-a-leaf",
+        tr_policy(&mixed, &[]),
+        intent.json(),
+        &finalized(&mixed, TrSigning::Script),
+        expected("tr(NUMS, {sortedmulti_a(2,A,B,C), {and_v(v:pk(A),pk(B)), pkh(C)}}) with both inputs finalized by its sortedmulti_a leaf. Approved.", vec![]),
+    );
+    let leaves = mixed.leaves();
+    for (dir, leaf, what) in [
+        (
+            "739-final-tr-and-v-leaf",
+            &leaves[1],
+            "Input 0 is finalized by the and_v(v:pk(A),pk(B)) leaf with both valid signatures; intentguard reads finalized multi_a, sortedmulti_a and pk leaves only.",
+        ),
+        (
+            "740-final-tr-pkh-leaf",
+            &leaves[2],
+            "Input 0 is finalized by the pkh(C) leaf: a valid signature and C's x-only key; intentguard reads finalized multi_a, sortedmulti_a and pk leaves only.",
+        ),
+    ] {
+        let inputs = ins(&mixed);
+        let mut psbt = build_tr(&mixed, &inputs, &outputs(), TrSigning::Script);
+        finalize_tr(&mut psbt, 1, &inputs[1]);
+        let (keys, script) = mixed.leaf_script(leaf, 0, 4);
+        let leaf_hash = TapLeafHash::from_script(&script, LeafVersion::TapScript);
+        let sighash = SighashCache::new(&psbt.unsigned_tx)
+            .taproot_script_spend_signature_hash(
+                0,
+                &Prevouts::All(&prevouts(&mixed)),
+                leaf_hash,
+                TapSighashType::Default,
+            )
+            .unwrap();
+        let sig = |cosigner: usize| {
+            let keypair = Keypair::from_secret_key(&mixed.secp, &mixed.secret(cosigner, 0, 4));
+            let message = Message::from_digest(sighash.to_byte_array());
+            mixed.secp.sign_schnorr_no_aux_rand(&message, &keypair).as_ref().to_vec()
+        };
+        let mut stack = match leaf.kind {
+            // The top of the stack (the last element) is for the first key.
+            TrLeafKind::AndV => vec![sig(leaf.cosigners[1]), sig(leaf.cosigners[0])],
+            TrLeafKind::Pkh => vec![sig(leaf.cosigners[0]), keys[0].serialize().to_vec()],
+            TrLeafKind::MultiA => unreachable!(),
+        };
+        let info = mixed.spend_info(0, 4);
+        stack.push(script.to_bytes());
+        stack.push(info.control_block(&(script, LeafVersion::TapScript)).unwrap().serialize());
+        let input = &mut psbt.inputs[0];
+        input.final_script_witness = Some(Witness::from_slice(&stack));
+        input.tap_script_sigs.clear();
+        input.tap_scripts.clear();
+        input.tap_internal_key = None;
+        input.tap_merkle_root = None;
+        add(
+            dir,
+            tr_policy(&mixed, &[]),
+            intent.json(),
+            &psbt,
+            expected(what, vec![at_input("INPUT_FINAL_SCRIPT_INVALID", 0)]),
         );
     }
 }

@@ -442,3 +442,30 @@ fn multisig_keys(script: &Script) -> Vec<PublicKey> {
 fn ecdsa_signature(bytes: &[u8]) -> Option<ecdsa::Signature> {
     ecdsa::Signature::from_slice(bytes).ok().filter(|sig| sig.to_vec().as_slice() == bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DER signature of the integers `r` and `s` (big-endian, as written), then `sighash`.
+    fn der(r: &[u8], s: &[u8], sighash: u8) -> Vec<u8> {
+        let int = |v: &[u8]| [&[0x02, u8::try_from(v.len()).unwrap()][..], v].concat();
+        let body = [int(r), int(s)].concat();
+        [&[0x30, u8::try_from(body.len()).unwrap()][..], &body, &[sighash]].concat()
+    }
+
+    #[test]
+    fn an_ecdsa_signature_is_taken_only_in_its_canonical_encoding() {
+        let one = [0x01];
+        assert!(ecdsa_signature(&der(&one, &one, 0x01)).is_some());
+        // r = 2^256 - 1 is above the group order: libsecp256k1 parses it, as zero, so the
+        // bytes do not round-trip and are refused.
+        let big = [[0x00].as_slice(), &[0xff; 32]].concat();
+        let out_of_range = der(&big, &one, 0x01);
+        assert!(ecdsa::Signature::from_slice(&out_of_range).is_ok(), "the parser alone takes it");
+        assert!(ecdsa_signature(&out_of_range).is_none());
+        // Not strict DER (a padded integer), and an undefined sighash byte.
+        assert!(ecdsa_signature(&der(&[0x00, 0x01], &one, 0x01)).is_none());
+        assert!(ecdsa_signature(&der(&one, &one, 0x04)).is_none());
+    }
+}

@@ -246,4 +246,12 @@ mod tests {
         shared::<Request>();
         shared::<Report>();
     }
+
+    #[test]
+    fn few_names_three_problems_and_counts_the_rest() {
+        let problems: Vec<String> = (0..5).map(|n| format!("problem {n}")).collect();
+        assert_eq!(few(&problems[..1]), "problem 0");
+        assert_eq!(few(&problems[..3]), "problem 0; problem 1; problem 2");
+        assert_eq!(few(&problems), "problem 0; problem 1; problem 2; and 2 more");
+    }
 }
