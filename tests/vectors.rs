@@ -319,7 +319,7 @@ fn approved_finalized_inputs_satisfy_their_scripts_for_miniscript() {
             checked += 1;
         }
     }
-    // 701, 702, 703 and 705-707 finalize both inputs, 704 one; and so do their version 2
+    // 701, 702, 703 and 705-708 finalize both inputs, 704 one; and so do their version 2
     // copies.
-    assert_eq!(checked, 26, "finalized inputs checked");
+    assert_eq!(checked, 30, "finalized inputs checked");
 }
