@@ -179,6 +179,16 @@ impl Reader<'_, '_, '_> {
             [dummy, sigs @ .., _] => dummy.is_empty() && sigs.len() == m && !keys.is_empty(),
             _ => false,
         };
+        if let [dummy, _, ..] = stack {
+            if !dummy.is_empty() {
+                self.invalid(format!(
+                    "the first element of its {what}, OP_CHECKMULTISIG's dummy, holds {} byte{}; it must be empty (BIP-147)",
+                    dummy.len(),
+                    if dummy.len() == 1 { "" } else { "s" }
+                ));
+                return;
+            }
+        }
         let (Some((last, rest)), true) = (stack.split_last(), shaped) else {
             self.invalid(format!(
                 "its {what} has {} elements; a {m}-of-{} spend is an empty element, {m} signatures and the {script_name}",
