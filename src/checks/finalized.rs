@@ -61,7 +61,6 @@ impl Problems {
 /// are verified only when `verify` is set (a request over the weight limit skips them).
 pub(super) fn check(
     s: &Signing<'_>,
-    kind: ScriptKind,
     cache: &mut SighashCache<&Transaction>,
     verify: bool,
     out: &mut Vec<Finding>,
@@ -75,7 +74,7 @@ pub(super) fn check(
         input.final_script_witness.as_ref().map(|w| w.iter().collect()).unwrap_or_default();
     let mut p = Problems::default();
     let mut reader = Reader { s, cache, verify, problems: &mut p };
-    match kind {
+    match s.kind {
         ScriptKind::Wsh => {
             if reader.script_sig_empty(script_sig) {
                 reader.multisig_witness(&witness);

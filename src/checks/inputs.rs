@@ -88,7 +88,7 @@ pub(crate) fn check(
                 if verify_signatures {
                     sigs.check(&mut cache, out);
                 }
-                finalized::check(&sigs, wallet.kind(), &mut cache, verify_signatures, out);
+                finalized::check(&sigs, &mut cache, verify_signatures, out);
             }
         }
         facts.push(InputFacts { amount, owned_at });
