@@ -7,6 +7,8 @@
 
 use core::fmt::Write as _;
 
+use miniscript::bitcoin::hex::DisplayHex;
+
 /// Bytes shown in full by [`abbreviated_hex`]; longer values show their first 32 bytes.
 const HEX_SHOWN: usize = 40;
 
@@ -20,15 +22,11 @@ const HEX_SHOWN: usize = 40;
 /// assert_eq!(abbreviated_hex(&[0xab; 100]), format!("{}… (100 bytes)", "ab".repeat(32)));
 /// ```
 pub fn abbreviated_hex(bytes: &[u8]) -> String {
-    let hex = |b: &[u8]| {
-        b.iter().fold(String::new(), |mut s, x| {
-            let _ = write!(s, "{x:02x}");
-            s
-        })
-    };
     match bytes.get(..32) {
-        Some(head) if bytes.len() > HEX_SHOWN => format!("{}… ({} bytes)", hex(head), bytes.len()),
-        _ => hex(bytes),
+        Some(head) if bytes.len() > HEX_SHOWN => {
+            format!("{}… ({} bytes)", head.as_hex(), bytes.len())
+        }
+        _ => bytes.to_lower_hex_string(),
     }
 }
 

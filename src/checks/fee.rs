@@ -37,10 +37,15 @@ pub(crate) fn estimated_weight(policy: &Policy, tx: &Transaction) -> Option<u64>
         .and_then(|w| w.checked_add(tx.weight().to_wu()))
 }
 
-/// The weight limit of SPEC 2.7; returns whether the request is within it.
-pub(crate) fn check_weight(policy: &Policy, tx: &Transaction, out: &mut Vec<Finding>) -> bool {
+/// The weight limit of SPEC 2.7 for a transaction of estimated final `weight` (`None`: past
+/// counting); returns whether the request is within it.
+pub(crate) fn check_weight(
+    policy: &Policy,
+    tx: &Transaction,
+    weight: Option<u64>,
+    out: &mut Vec<Finding>,
+) -> bool {
     let max = policy.limits().max_tx_weight;
-    let weight = estimated_weight(policy, tx);
     if weight.is_some_and(|w| w <= max) {
         return true;
     }
@@ -62,12 +67,13 @@ pub(crate) fn check_weight(policy: &Policy, tx: &Transaction, out: &mut Vec<Find
     false
 }
 
-/// Computes the fee and checks it; `None` when an input's amount is unknown (that input
-/// has an error finding of its own).
+/// Computes the fee and checks it, with the estimated final `weight`; `None` when an input's
+/// amount is unknown (that input has an error finding of its own).
 pub(crate) fn check(
     policy: &Policy,
     intent: &Intent,
     tx: &Transaction,
+    weight: Option<u64>,
     inputs: &[InputFacts],
     out: &mut Vec<Finding>,
 ) -> Option<Fee> {
@@ -78,7 +84,7 @@ pub(crate) fn check(
         tx.output.iter().try_fold(0u128, |sum, o| sum.checked_add(u128::from(o.value.to_sat())))?;
     let sat = i128::try_from(total_in).ok()?.checked_sub(i128::try_from(total_out).ok()?)?;
 
-    let vsize = estimated_weight(policy, tx)?.div_ceil(4);
+    let vsize = weight?.div_ceil(4);
     let fee = Fee { sat, vsize };
 
     if sat < 0 {

@@ -85,10 +85,11 @@ pub fn verify(
 
     let approved_by = intent::check(policy, intent, now, &mut findings);
     // Decided before any signature work, so that a huge request costs little to refuse.
-    let light = fee::check_weight(policy, tx, &mut findings);
+    let weight = fee::estimated_weight(policy, tx);
+    let light = fee::check_weight(policy, tx, weight, &mut findings);
     let facts = inputs::check(policy, tx, &psbt.inputs, secp, light, &mut findings);
     let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
-    let fee = fee::check(policy, intent, tx, &facts, &mut findings);
+    let fee = fee::check(policy, intent, tx, weight, &facts, &mut findings);
     fields(psbt, &mut findings);
 
     let txid = request.txid();
@@ -152,10 +153,23 @@ pub fn verify(
 
 /// Joins problems for one message: the first three, then how many more (SPEC 2.7).
 pub(super) fn few(problems: &[String]) -> String {
+    first_few(problems, String::clone, "; ", |more| format!("; and {more} more"))
+}
+
+/// The first three of `items`, each as `show` writes it, joined by `separator`, then
+/// `rest(n)` for the `n` not shown: how every message that could list many values stays
+/// short (SPEC 2.7). Only the items shown are written.
+pub(super) fn first_few<T>(
+    items: &[T],
+    show: impl Fn(&T) -> String,
+    separator: &str,
+    rest: impl Fn(usize) -> String,
+) -> String {
     const SHOWN: usize = 3;
-    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
-    if let Some(more) = problems.len().checked_sub(SHOWN).filter(|n| *n > 0) {
-        text.push_str(&format!("; and {more} more"));
+    let shown: Vec<String> = items.iter().take(SHOWN).map(show).collect();
+    let mut text = shown.join(separator);
+    if let Some(more) = items.len().checked_sub(SHOWN).filter(|n| *n > 0) {
+        text.push_str(&rest(more));
     }
     text
 }

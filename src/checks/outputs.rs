@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use miniscript::bitcoin::psbt::Output;
 use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
 
+use super::first_few;
 use crate::intent::Intent;
 use crate::policy::Policy;
 use crate::report::{Code, Finding, OutputSummary, Place, Role};
@@ -183,9 +184,6 @@ struct Amounts {
 }
 
 impl Amounts {
-    /// Amounts a message names before it counts the rest.
-    const SHOWN: usize = 3;
-
     fn add(&mut self, amount: Amount) {
         if self.set.insert(amount) {
             self.in_order.push(amount);
@@ -194,13 +192,8 @@ impl Amounts {
 
     /// `"5 sat or 7 sat"`, or the first few and how many more.
     fn describe(&self) -> String {
-        let shown: Vec<String> =
-            self.in_order.iter().take(Self::SHOWN).map(|a| format!("{} sat", a.to_sat())).collect();
-        let mut text = shown.join(" or ");
-        if let Some(more) = self.in_order.len().checked_sub(Self::SHOWN).filter(|n| *n > 0) {
-            text.push_str(&format!(" or one of {more} other amounts"));
-        }
-        text
+        let sat = |a: &Amount| format!("{} sat", a.to_sat());
+        first_few(&self.in_order, sat, " or ", |more| format!(" or one of {more} other amounts"))
     }
 }
 
