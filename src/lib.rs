@@ -75,6 +75,7 @@ pub mod psbt;
 mod redact;
 pub mod report;
 pub mod request;
+mod slip132;
 pub mod text;
 pub mod time;
 pub mod wallet;

@@ -19,38 +19,22 @@ use super::error::PsbtParseError;
 use super::keys::GLOBAL_XPUB;
 use super::location::Location;
 use super::maps::{pairs, Pair};
+use crate::slip132::{self, Version, TPUB, XPUB};
 
-/// BIP-32 `xpub` (mainnet) version bytes.
-const XPUB: [u8; 4] = [0x04, 0x88, 0xb2, 0x1e];
-/// BIP-32 `tpub` (every test network) version bytes.
-const TPUB: [u8; 4] = [0x04, 0x35, 0x87, 0xcf];
-
-/// SLIP-132 public key versions and their names: mainnet first, then the test networks.
-const SLIP132: [([u8; 4], &str, bool); 10] = [
-    (XPUB, "xpub", true),
-    ([0x04, 0x9d, 0x7c, 0xb2], "ypub", true),
-    ([0x02, 0x95, 0xb4, 0x3f], "Ypub", true),
-    ([0x04, 0xb2, 0x47, 0x46], "zpub", true),
-    ([0x02, 0xaa, 0x7e, 0xd3], "Zpub", true),
-    (TPUB, "tpub", false),
-    ([0x04, 0x4a, 0x52, 0x62], "upub", false),
-    ([0x02, 0x42, 0x89, 0xef], "Upub", false),
-    ([0x04, 0x5f, 0x1c, 0xf6], "vpub", false),
-    ([0x02, 0x57, 0x54, 0x83], "Vpub", false),
-];
-
-/// Returns the name SLIP-132 gives these version bytes (`xpub`, `tpub`, `Zpub`, ...), or
-/// `None` for versions it does not list.
+/// Returns the name SLIP-132 gives these public-key version bytes (`xpub`, `tpub`, `Zpub`,
+/// ...), or `None` for versions it does not list.
 pub fn version_name(version: [u8; 4]) -> Option<&'static str> {
-    SLIP132.iter().find(|(v, _, _)| *v == version).map(|(_, name, _)| *name)
+    slip132::lookup(version)
+        .filter(|(_, _, kind)| *kind != Version::Private)
+        .map(|(_, name, _)| *name)
 }
 
 /// The version bytes `bitcoin` is given: `xpub`'s for `xpub` and the mainnet SLIP-132
 /// versions, `tpub`'s for every other version (test-network SLIP-132 versions, and versions
 /// no standard names, which say nothing about a network).
 fn stand_in(version: [u8; 4]) -> [u8; 4] {
-    match SLIP132.iter().find(|(v, _, _)| *v == version) {
-        Some((_, _, true)) => XPUB,
+    match slip132::lookup(version) {
+        Some((XPUB, _, _) | (_, _, Version::Slip132 { mainnet: true })) => XPUB,
         _ => TPUB,
     }
 }

@@ -17,6 +17,7 @@ use miniscript::{Descriptor, ForEachKey};
 
 use super::branch_path;
 use crate::network::{network_kind, network_name};
+use crate::slip132::{self, Version};
 
 /// Where a key sits in the descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,40 +120,6 @@ pub(super) fn written_keys(descriptor: &Descriptor<DescriptorPublicKey>) -> Vec<
         .collect()
 }
 
-/// The version bytes of BIP-32 and SLIP-132 extended keys, and their names.
-const VERSIONS: [([u8; 4], &str, Version); 20] = [
-    ([0x04, 0x88, 0xb2, 0x1e], "xpub", Version::Plain),
-    ([0x04, 0x35, 0x87, 0xcf], "tpub", Version::Plain),
-    ([0x04, 0x9d, 0x7c, 0xb2], "ypub", Version::Slip132 { mainnet: true }),
-    ([0x04, 0xb2, 0x47, 0x46], "zpub", Version::Slip132 { mainnet: true }),
-    ([0x02, 0x95, 0xb4, 0x3f], "Ypub", Version::Slip132 { mainnet: true }),
-    ([0x02, 0xaa, 0x7e, 0xd3], "Zpub", Version::Slip132 { mainnet: true }),
-    ([0x04, 0x4a, 0x52, 0x62], "upub", Version::Slip132 { mainnet: false }),
-    ([0x04, 0x5f, 0x1c, 0xf6], "vpub", Version::Slip132 { mainnet: false }),
-    ([0x02, 0x42, 0x89, 0xef], "Upub", Version::Slip132 { mainnet: false }),
-    ([0x02, 0x57, 0x54, 0x83], "Vpub", Version::Slip132 { mainnet: false }),
-    ([0x04, 0x88, 0xad, 0xe4], "xprv", Version::Private),
-    ([0x04, 0x35, 0x83, 0x94], "tprv", Version::Private),
-    ([0x04, 0x9d, 0x78, 0x78], "yprv", Version::Private),
-    ([0x04, 0xb2, 0x43, 0x0c], "zprv", Version::Private),
-    ([0x02, 0x95, 0xb0, 0x05], "Yprv", Version::Private),
-    ([0x02, 0xaa, 0x7a, 0x99], "Zprv", Version::Private),
-    ([0x04, 0x4a, 0x4e, 0x28], "uprv", Version::Private),
-    ([0x04, 0x5f, 0x18, 0xbc], "vprv", Version::Private),
-    ([0x02, 0x42, 0x85, 0xb5], "Uprv", Version::Private),
-    ([0x02, 0x57, 0x50, 0x48], "Vprv", Version::Private),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Version {
-    /// `xpub` or `tpub`: what a policy takes.
-    Plain,
-    /// A SLIP-132 public key: the same key with version bytes that name a script type.
-    Slip132 { mainnet: bool },
-    /// A private extended key.
-    Private,
-}
-
 /// Base58 characters of one extended key: 82 bytes (78 and a 4-byte checksum) are 111 or
 /// 112 characters. Only runs of about this length are decoded, so that a long run in a
 /// hostile file costs nothing (base58 decoding is quadratic).
@@ -169,9 +136,7 @@ pub(super) fn refuse_other_key_versions(body: &str) -> Result<(), String> {
         let Some(version) = data.first_chunk::<4>().filter(|_| data.len() == 78) else {
             continue;
         };
-        let Some((_, name, kind)) = VERSIONS.iter().find(|(v, _, _)| v == version) else {
-            continue;
-        };
+        let Some((_, name, kind)) = slip132::lookup(*version) else { continue };
         match kind {
             Version::Plain => {}
             Version::Slip132 { mainnet } => {
@@ -364,7 +329,7 @@ mod tests {
 
     #[test]
     fn version_names_match_their_base58_prefixes() {
-        for (version, name, _) in VERSIONS {
+        for (version, name, _) in slip132::VERSIONS {
             let mut data = [0u8; 78];
             data[..4].copy_from_slice(&version);
             let text = base58::encode_check(&data);
