@@ -5,145 +5,8 @@
 
 use core::fmt;
 
-/// A policy file that cannot be used (`POLICY_INVALID`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PolicyError {
-    /// The file is larger than [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES).
-    TooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// The TOML does not parse or does not have the policy's shape (unknown keys included).
-    Toml {
-        /// The parser's message, with line and column.
-        message: String,
-    },
-    /// A field has a value the SPEC does not allow.
-    Field {
-        /// The field, as written in the file (for example `approvals.quorum`).
-        field: String,
-        /// What is wrong with it.
-        problem: String,
-    },
-    /// The descriptor does not parse or is not a supported multisig shape.
-    Descriptor {
-        /// What is wrong with it.
-        problem: String,
-    },
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge { limit } => write!(f, "the policy is larger than {limit} bytes"),
-            Self::Toml { message } => write!(
-                f,
-                "the policy is not valid TOML of the policy's shape: {}",
-                message.trim_end()
-            ),
-            Self::Field { field, problem } => write!(f, "policy field `{field}`: {problem}"),
-            Self::Descriptor { problem } => write!(f, "policy field `descriptor`: {problem}"),
-        }
-    }
-}
-
-impl std::error::Error for PolicyError {}
-
-/// An intent file that cannot be read as an intent (`INTENT_MALFORMED`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IntentError {
-    /// The file is larger than [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES).
-    TooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// The JSON does not parse or does not have the intent's shape (unknown fields included).
-    Json {
-        /// The parser's message, with line and column.
-        message: String,
-    },
-    /// A field has a value the SPEC does not allow.
-    Field {
-        /// The field, as a JSON path (for example `payments[0].address`).
-        field: String,
-        /// What is wrong with it.
-        problem: String,
-    },
-}
-
-impl fmt::Display for IntentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge { limit } => write!(f, "the intent is larger than {limit} bytes"),
-            Self::Json { message } => {
-                write!(f, "the intent is not valid JSON of the intent's shape: {message}")
-            }
-            Self::Field { field, problem } => write!(f, "intent field `{field}`: {problem}"),
-        }
-    }
-}
-
-impl std::error::Error for IntentError {}
-
-/// A signing request that cannot be read as a PSBT (`PSBT_MALFORMED`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RequestError {
-    /// More than [`MAX_REQUEST_BYTES`](crate::MAX_REQUEST_BYTES); refused before decoding.
-    TooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// Neither raw PSBT bytes, nor hex, nor base64 of them.
-    Encoding {
-        /// What was wrong.
-        problem: String,
-    },
-    /// The bytes are not a valid PSBT.
-    Psbt {
-        /// What the parser refused.
-        problem: String,
-    },
-}
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge { limit } => {
-                write!(f, "the request is larger than {limit} bytes and was not read")
-            }
-            Self::Encoding { problem } => write!(f, "the request is not a PSBT: {problem}"),
-            Self::Psbt { problem } => write!(f, "the PSBT is malformed: {problem}"),
-        }
-    }
-}
-
-impl std::error::Error for RequestError {}
-
-/// The replay ledger could not be read or written (`LEDGER`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerError {
-    message: String,
-}
-
-impl LedgerError {
-    /// Creates a ledger error with a message that says what failed and where.
-    ///
-    /// The message is shown to people: it must not contain credentials.
-    pub fn new(message: impl Into<String>) -> Self {
-        LedgerError { message: message.into() }
-    }
-}
-
-impl fmt::Display for LedgerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the replay ledger failed: {}", self.message)
-    }
-}
-
-impl std::error::Error for LedgerError {}
+use crate::ledger::LedgerError;
+use crate::parse::{IntentError, PolicyError, RequestError};
 
 /// Verification could not run. Every variant means: do not sign (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,13 +24,53 @@ pub enum Error {
 
 impl Error {
     /// Returns the SPEC 5 `error.code` for this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Policy(_) => "POLICY_INVALID",
-            Error::Intent(_) => "INTENT_MALFORMED",
-            Error::Request(_) => "PSBT_MALFORMED",
-            Error::Ledger(_) => "LEDGER",
+            Error::Policy(_) => ErrorCode::PolicyInvalid,
+            Error::Intent(_) => ErrorCode::IntentMalformed,
+            Error::Request(_) => ErrorCode::PsbtMalformed,
+            Error::Ledger(_) => ErrorCode::Ledger,
         }
+    }
+}
+
+/// The `error.code` of an exit-2 result (SPEC 4, 5): why verification, or another command,
+/// could not run. The library's [`Error`]s have the first four; the command line adds the
+/// last two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The policy is unusable.
+    PolicyInvalid,
+    /// The intent is malformed.
+    IntentMalformed,
+    /// The request is not a valid PSBT.
+    PsbtMalformed,
+    /// The replay ledger failed.
+    Ledger,
+    /// The command line is not valid.
+    Usage,
+    /// A file could not be read or written.
+    Io,
+}
+
+impl ErrorCode {
+    /// Returns the stable identifier of SPEC 5, such as `"POLICY_INVALID"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::PolicyInvalid => "POLICY_INVALID",
+            ErrorCode::IntentMalformed => "INTENT_MALFORMED",
+            ErrorCode::PsbtMalformed => "PSBT_MALFORMED",
+            ErrorCode::Ledger => "LEDGER",
+            ErrorCode::Usage => "USAGE",
+            ErrorCode::Io => "IO",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -10,7 +10,7 @@ use miniscript::bitcoin::psbt::Psbt;
 use miniscript::bitcoin::script::Instruction;
 use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, TapSighashType};
 
-use crate::psbt::{not_allowed_field, Location};
+use crate::parse::psbt::{not_allowed_field, Location};
 
 use crate::report::{Role, Verdict};
 use crate::{verify, Intent, Policy, Request, Timestamp};
@@ -26,8 +26,8 @@ pub fn parse_request(data: &[u8]) {
 /// Parses binary PSBT bytes strictly. Must never panic; a PSBT that parses must serialise
 /// (as version 0) to bytes that parse to the same transaction and maps.
 pub fn parse_psbt(data: &[u8]) {
-    let Ok(parsed) = crate::psbt::parse(data) else { return };
-    let again = crate::psbt::parse(&parsed.psbt.serialize());
+    let Ok(parsed) = crate::parse::psbt::parse(data) else { return };
+    let again = crate::parse::psbt::parse(&parsed.psbt.serialize());
     assert_eq!(
         again.map(|p| p.psbt).ok(),
         Some(parsed.psbt),

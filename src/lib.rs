@@ -56,41 +56,94 @@
     clippy::todo
 )]
 
-pub mod amount;
+mod base;
 pub mod ceremony;
 mod checks;
-pub mod describe;
-pub mod duration;
-pub mod error;
+mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod inspect;
-pub mod intent;
-pub mod keyfile;
 pub mod ledger;
-mod limits;
-mod network;
-pub mod policy;
-pub mod psbt;
-mod redact;
-pub mod report;
-pub mod request;
-mod slip132;
-pub mod text;
-pub mod time;
-pub mod wallet;
+mod model;
+mod parse;
+mod report;
+mod verify;
+mod views;
 
 pub use miniscript;
 pub use miniscript::bitcoin;
 
-pub use limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
+pub use base::limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
+pub use base::network::network_name;
+pub use base::time::{Timestamp, TimestampError};
+pub use checks::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
+pub use checks::{Code, Finding, Place, Severity, MAX_MESSAGE_CHARS};
+pub use error::{Error, ErrorCode};
+pub use ledger::{Ledger, LedgerError, MemoryLedger};
+pub use parse::intent::{Approval, Intent, Payment, PaymentDraft, MESSAGE_PREFIX};
+pub use parse::policy::{AllowedDestination, Approver, Limits, Policy};
+pub use parse::policy::{
+    DEFAULT_MAX_CHANGE_INDEX, DEFAULT_MAX_CHANGE_OUTPUTS, DEFAULT_MAX_INTENT_LIFETIME_S,
+    DEFAULT_MAX_TX_WEIGHT, MAX_TX_WEIGHT_CONSENSUS,
+};
+pub use parse::request::{decode_encoding, Encoding, Request};
+pub use parse::{IntentError, PolicyError, RequestError};
+pub use report::{InputSummary, IntentSummary, OutputSummary, Report, Role, Verdict};
+pub use verify::{verify, Verifier};
 
-pub use checks::{approval_status, ApprovalStatus};
-pub use checks::{verify, Verifier, CLOCK_SKEW_S};
-pub use error::{Error, IntentError, LedgerError, PolicyError, RequestError};
-pub use intent::Intent;
-pub use ledger::{Ledger, MemoryLedger};
-pub use policy::Policy;
-pub use report::{Code, Finding, Place, Report, Role, Severity, Verdict};
-pub use request::Request;
-pub use time::Timestamp;
+/// The wallet's descriptor, prepared for derivation: what every script is compared with.
+pub mod wallet {
+    pub use crate::parse::wallet::{Derived, Leaf, ScriptKind, TaprootDerived, Wallet};
+}
+
+/// Amounts as people type them: `125000sat`, `0.00125btc` (SPEC 3).
+pub mod amount {
+    pub use crate::base::amount::{btc_string, parse_amount, AmountError};
+    pub use crate::base::amount::{MAX_AMOUNT_CHARS, SAT_PER_BTC};
+}
+
+/// Lifetimes as people type them: `90s`, `30m`, `12h`, `7d` (SPEC 3, `--expires-in`).
+pub mod duration {
+    pub use crate::base::duration::{parse_duration, DurationError, MAX_DURATION_S};
+}
+
+/// Timestamps: whole UTC seconds written exactly as `YYYY-MM-DDTHH:MM:SSZ`.
+pub mod time {
+    pub use crate::base::time::{parse_rfc3339, Timestamp, TimestampError};
+}
+
+/// Making text from input files safe to show on a terminal.
+pub mod text {
+    pub use crate::base::text::{abbreviated_hex, display_safe, needs_escape};
+}
+
+/// The approver's secret key file: a small, documented text format.
+pub mod keyfile {
+    pub use crate::parse::keyfile::{check_mode, from_bytes, public_key_hex, to_text};
+    pub use crate::parse::keyfile::{KeyFileError, HEADER, MAX_KEY_FILE_BYTES};
+}
+
+/// The strict PSBT reader: the first code that touches the bytes of a signing request.
+pub mod psbt {
+    pub use crate::parse::psbt::{key_type_name, not_allowed_field, xpub_version_name};
+    pub use crate::parse::psbt::{
+        parse, parse_for_verification, Location, ParsedPsbt, PsbtParseError,
+    };
+    pub use crate::parse::psbt::{MAX_INPUTS, MAX_OUTPUTS, MAX_PAIRS};
+}
+
+/// What a PSBT contains, listed for a person or a program (`intentguard inspect`, SPEC 3).
+pub mod inspect {
+    pub use crate::views::inspect::{
+        inspect, inspect_bytes, AmountSource, GlobalInspection, GlobalXpub, InputInspection,
+        Inspection, KeyOrigin, OutputInspection, Ownership, PreviousTx, ProprietaryField,
+        ScriptsInfo, SighashInfo, SignatureInfo, SignatureKind, TapLeafInfo, UnknownField,
+    };
+}
+
+/// What a policy's wallet is, in the terms a ceremony compares with hardware wallets.
+pub mod describe {
+    pub use crate::views::describe::{
+        addresses, describe_wallet, InternalKey, KeyInfo, LeafInfo, WalletSummary, MAX_ADDRESSES,
+        NUMS_H,
+    };
+}

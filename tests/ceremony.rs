@@ -1201,7 +1201,7 @@ fn kat_policy(
     };
     let text = std::fs::read_to_string(repo(source)).unwrap();
     let descriptor = text.lines().find(|l| l.starts_with("descriptor = ")).unwrap();
-    let network = intentguard::policy::network_name(intent.network());
+    let network = intentguard::network_name(intent.network());
     let list: Vec<String> = approvers
         .iter()
         .map(|(n, _, k, _)| format!("  {{ name = \"{n}\", key = \"{k}\" }},"))

@@ -376,7 +376,7 @@ fn claims_that_do_not_derive_and_scripts_that_differ_are_told_apart() {
             "612-tr-leaf-swapped",
             "inputs",
             0,
-            json!({"status": "wallet", "branch": 0, "index": 4, "differs": ["taproot leaf script"]}),
+            json!({"status": "wallet", "branch": 0, "index": 4, "differs": ["taproot leaf script or control block"]}),
         ),
         (
             "615-tr-change-wrong-tree",
@@ -578,7 +578,7 @@ fn psbt_from_standard_input_in_any_encoding() {
     let base64 = std::fs::read(case("dmm/honest/request.psbt")).unwrap();
     let v = listed_json(&inspect_stdin(&["--format", "json"], &base64));
     assert_eq!(v["txid"], HONEST_TXID);
-    let raw = intentguard::request::decode_encoding(&base64).unwrap().1.into_owned();
+    let raw = intentguard::decode_encoding(&base64).unwrap().1.into_owned();
     let v = listed_json(&inspect_stdin(&["--format", "json"], &raw));
     assert_eq!(v["txid"], HONEST_TXID);
     let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -659,7 +659,7 @@ fn a_raw_psbt_file_is_taken_byte_for_byte() {
     // SPEC 1.3: raw bytes are taken exactly, so a newline after the last output map is a
     // trailing byte, and whitespace before the magic is not a PSBT.
     let base64 = std::fs::read(case("dmm/honest/request.psbt")).unwrap();
-    let raw = intentguard::request::decode_encoding(&base64).unwrap().1.into_owned();
+    let raw = intentguard::decode_encoding(&base64).unwrap().1.into_owned();
     let exact = TempFile::new("raw.psbt", &raw);
     assert_eq!(listed_json(&inspect(&["--format", "json"], &exact.0))["txid"], HONEST_TXID);
 

@@ -20,7 +20,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::{show, BIN};
 use intentguard::bitcoin::hashes::{sha256, Hash};
-use intentguard::request::{decode_encoding, Encoding};
+use intentguard::{decode_encoding, Encoding};
 use serde_json::Value;
 
 const IGNORED: &str = "needs ../shared/realworld-corpus; run by .ci/run";

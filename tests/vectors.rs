@@ -47,11 +47,12 @@ fn place_of(finding: &Value) -> Place {
 /// Reads a case's files; the error code of the first that does not load, if one does not.
 fn load_case(dir: &Path) -> Result<(Policy, Intent, Request), &'static str> {
     let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-    let policy =
-        Policy::from_toml_bytes(&read("policy.toml")).map_err(|e| Error::from(e).code())?;
-    let intent =
-        Intent::from_json_bytes(&read("intent.json")).map_err(|e| Error::from(e).code())?;
-    let request = Request::from_bytes(&read("request.psbt")).map_err(|e| Error::from(e).code())?;
+    let policy = Policy::from_toml_bytes(&read("policy.toml"))
+        .map_err(|e| Error::from(e).code().as_str())?;
+    let intent = Intent::from_json_bytes(&read("intent.json"))
+        .map_err(|e| Error::from(e).code().as_str())?;
+    let request =
+        Request::from_bytes(&read("request.psbt")).map_err(|e| Error::from(e).code().as_str())?;
     Ok((policy, intent, request))
 }
 

@@ -2,10 +2,10 @@
 
 use miniscript::bitcoin::Transaction;
 
+use super::{Code, Finding, Place};
 use crate::checks::inputs::InputFacts;
-use crate::intent::Intent;
-use crate::policy::Policy;
-use crate::report::{Code, Finding, Place};
+use crate::parse::intent::Intent;
+use crate::parse::policy::Policy;
 
 /// The fee and estimated final fee rate, when every input's amount is known.
 pub(crate) struct Fee {
@@ -50,7 +50,7 @@ pub(crate) fn check_weight(
         return true;
     }
     let shown = weight.map_or_else(|| "beyond counting".to_owned(), |w| format!("{w} WU"));
-    let why = if weight.is_none_or(|w| w > crate::policy::DEFAULT_MAX_TX_WEIGHT) {
+    let why = if weight.is_none_or(|w| w > crate::parse::policy::DEFAULT_MAX_TX_WEIGHT) {
         ", above the standardness limit of 400000 WU that nodes relay"
     } else {
         ""

@@ -22,8 +22,8 @@ use miniscript::{Miniscript, Terminal};
 
 use super::few;
 use super::inputs::Signing;
-use crate::report::{Code, Finding, Place};
-use crate::wallet::{Leaf, ScriptKind};
+use super::{Code, Finding, Place};
+use crate::parse::wallet::{Leaf, ScriptKind};
 
 /// BIP-341: the first byte of an annex, the last witness element of a spend that has one.
 const ANNEX_TAG: u8 = 0x50;

@@ -10,16 +10,14 @@ use miniscript::bitcoin::hashes::Hash;
 use miniscript::bitcoin::psbt::Input;
 use miniscript::bitcoin::secp256k1::{Message, Secp256k1, VerifyOnly};
 use miniscript::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
-use miniscript::bitcoin::taproot::{ControlBlock, LeafVersion};
-use miniscript::bitcoin::{
-    Amount, EcdsaSighashType, OutPoint, ScriptBuf, Transaction, TxOut, Txid,
-};
+use miniscript::bitcoin::{Amount, EcdsaSighashType, OutPoint, Transaction, TxOut};
 
 use super::{few, finalized};
-use crate::policy::Policy;
-use crate::report::{Code, Finding, Place};
-use crate::text::abbreviated_hex;
-use crate::wallet::{Derived, Location, ScriptKind, Wallet};
+use super::{Code, Finding, Place};
+use crate::base::text::abbreviated_hex;
+use crate::model::claims::{input_differs, Claim, Derivations, PrevTx, PrevTxs, Utxo};
+use crate::parse::policy::Policy;
+use crate::parse::wallet::{Derived, ScriptKind};
 
 /// What the checks established about one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +46,7 @@ pub(crate) fn check(
     // commit to every input's UTXO, so these must all be known before any is verified.
     let mut seen: HashSet<OutPoint> = HashSet::with_capacity(tx.input.len());
     let mut utxos: Vec<Option<&TxOut>> = Vec::with_capacity(tx.input.len());
-    // Previous transactions already hashed, by txid: several inputs often spend one.
-    let mut hashed: HashMap<Txid, &Transaction> = HashMap::new();
+    let mut prev_txs = PrevTxs::default();
     for (index, (txin, input)) in tx.input.iter().zip(inputs).enumerate() {
         let outpoint = txin.previous_output;
         if !seen.insert(outpoint) {
@@ -60,20 +57,22 @@ pub(crate) fn check(
             ));
         }
         check_sighash_types(taproot, index, input, out);
-        utxos.push(utxo(policy, taproot, index, outpoint, input, &mut hashed, out));
+        let utxo = prev_txs.utxo(outpoint, input);
+        utxos.push(established(policy, taproot, index, outpoint, &utxo, out));
     }
     let all_utxos: Option<Vec<&TxOut>> = utxos.iter().copied().collect();
     let prevouts = all_utxos.as_deref().map(Prevouts::All);
 
     // Pass 2: ownership, scripts and signatures.
     let mut cache = SighashCache::new(tx);
-    let mut derived: HashMap<(u32, u32), Option<Derived>> = HashMap::new();
+    let mut derivations = Derivations::new(wallet);
     let mut facts = Vec::with_capacity(tx.input.len());
     for (index, (input, utxo)) in inputs.iter().zip(&utxos).enumerate() {
         let amount = utxo.map(|u| u.value);
-        let owned_at = utxo.and_then(|u| owned_at(wallet, index, input, u, &mut derived, out));
-        if let (Some(key), Some(utxo)) = (owned_at, utxo) {
-            if let Some(Some(d)) = derived.get(&key) {
+        let mut owned_at = None;
+        if let Some(utxo) = utxo {
+            if let Some((at, d)) = owned(index, input, utxo, &mut derivations, out) {
+                owned_at = Some(at);
                 check_scripts(index, input, d, out);
                 let sigs = Signing {
                     index,
@@ -131,103 +130,77 @@ fn check_sighash_types(taproot: bool, index: usize, input: &Input, out: &mut Vec
 }
 
 /// Establishes the UTXO an input spends: the previous transaction's output when present
-/// (after hashing it), otherwise `witness_utxo`.
-fn utxo<'a>(
+/// (after hashing it), otherwise `witness_utxo`; each problem on the way is a finding.
+fn established<'a>(
     policy: &Policy,
     taproot: bool,
     index: usize,
     outpoint: OutPoint,
-    input: &'a Input,
-    hashed: &mut HashMap<Txid, &'a Transaction>,
+    utxo: &Utxo<'a>,
     out: &mut Vec<Finding>,
 ) -> Option<&'a TxOut> {
     let place = Place::Input(index);
-    let Some(prev_tx) = &input.non_witness_utxo else {
-        let Some(witness_utxo) = &input.witness_utxo else {
-            out.push(Finding::new(
+    match utxo.previous_tx {
+        PrevTx::Absent => match utxo.witness_utxo {
+            None => out.push(Finding::new(
                 Code::InputMissingUtxo,
                 place,
                 format!("input {index} has no UTXO data: neither the previous transaction nor witness_utxo"),
-            ));
-            return None;
-        };
-        if policy.limits().require_prev_tx && !taproot {
-            out.push(Finding::new(
+            )),
+            Some(_) if policy.limits().require_prev_tx && !taproot => out.push(Finding::new(
                 Code::InputMissingPrevTx,
                 place,
                 format!(
                     "input {index} has no full previous transaction; the policy requires one so that the amount spent is proven, not claimed"
                 ),
-            ));
-        }
-        return Some(witness_utxo);
-    };
-    // A copy equal to one already hashed to this txid needs no second hash.
-    let known = hashed.get(&outpoint.txid).is_some_and(|seen| *seen == prev_tx);
-    let txid = if known { outpoint.txid } else { prev_tx.compute_txid() };
-    if txid == outpoint.txid {
-        hashed.insert(txid, prev_tx);
-    }
-    if txid != outpoint.txid {
-        out.push(Finding::new(
+            )),
+            Some(_) => {}
+        },
+        PrevTx::TxidMismatch(txid) => out.push(Finding::new(
+            Code::InputPrevTxMismatch,
+            place,
+            format!("input {index} spends {outpoint} but its previous transaction hashes to {txid}"),
+        )),
+        PrevTx::VoutPastEnd(outputs) => out.push(Finding::new(
             Code::InputPrevTxMismatch,
             place,
             format!(
-                "input {index} spends {outpoint} but its previous transaction hashes to {txid}"
+                "input {index} spends output {} of {}, which has only {outputs} outputs",
+                outpoint.vout, outpoint.txid
             ),
-        ));
-        return None;
-    }
-    let prev_out = usize::try_from(outpoint.vout).ok().and_then(|v| prev_tx.output.get(v));
-    let Some(prev_out) = prev_out else {
-        out.push(Finding::new(
-            Code::InputPrevTxMismatch,
-            place,
-            format!(
-                "input {index} spends output {} of {txid}, which has only {} outputs",
-                outpoint.vout,
-                prev_tx.output.len()
-            ),
-        ));
-        return None;
-    };
-    if let Some(witness_utxo) = &input.witness_utxo {
-        if witness_utxo != prev_out {
-            out.push(Finding::new(
-                Code::InputPrevTxMismatch,
-                place,
-                format!(
-                    "input {index}: witness_utxo claims {} sat to script {}, but the previous transaction has {} sat to script {}",
-                    witness_utxo.value.to_sat(),
-                    abbreviated_hex(witness_utxo.script_pubkey.as_bytes()),
-                    prev_out.value.to_sat(),
-                    abbreviated_hex(prev_out.script_pubkey.as_bytes())
-                ),
-            ));
+        )),
+        PrevTx::Matches(_) => {
+            if let Some((claimed, proven)) = utxo.disagreeing_witness_utxo() {
+                out.push(Finding::new(
+                    Code::InputPrevTxMismatch,
+                    place,
+                    format!(
+                        "input {index}: witness_utxo claims {} sat to script {}, but the previous transaction has {} sat to script {}",
+                        claimed.value.to_sat(),
+                        abbreviated_hex(claimed.script_pubkey.as_bytes()),
+                        proven.value.to_sat(),
+                        abbreviated_hex(proven.script_pubkey.as_bytes())
+                    ),
+                ));
+            }
         }
     }
-    Some(prev_out)
+    utxo.established()
 }
 
 /// Derives the wallet script at the (branch, index) the key origins name and compares it
-/// with the UTXO's; returns the (branch, index) when they are equal.
-fn owned_at(
-    wallet: &Wallet,
+/// with the UTXO's; returns the (branch, index) and the derivation when they are equal.
+fn owned<'d>(
     index: usize,
     input: &Input,
     utxo: &TxOut,
-    derived: &mut HashMap<(u32, u32), Option<Derived>>,
+    derivations: &'d mut Derivations<'_>,
     out: &mut Vec<Finding>,
-) -> Option<(u32, u32)> {
+) -> Option<((u32, u32), &'d Derived)> {
     let place = Place::Input(index);
-    let location = if wallet.kind() == ScriptKind::Tr {
-        wallet.locate(input.tap_key_origins.values().map(|(_, source)| source))
-    } else {
-        wallet.locate(input.bip32_derivation.values())
-    };
-    let (branch, at) = match location {
-        Location::At { branch, index } => (branch, index),
-        Location::Unclaimed => {
+    let (branch, at, derived) = match derivations.claim_input(input) {
+        Claim::At { branch, index, derived } => (branch, index, derived),
+        Claim::NotWallet => {
             out.push(Finding::new(
                 Code::InputNotOwned,
                 place,
@@ -235,7 +208,7 @@ fn owned_at(
             ));
             return None;
         }
-        Location::Inconsistent => {
+        Claim::Inconsistent => {
             out.push(Finding::new(
                 Code::InputNotOwned,
                 place,
@@ -246,52 +219,26 @@ fn owned_at(
             return None;
         }
     };
-    let script = derived
-        .entry((branch, at))
-        .or_insert_with(|| wallet.derive(branch, at))
-        .as_ref()
-        .map(|d| &d.script_pubkey);
-    if script != Some(&utxo.script_pubkey) {
-        out.push(Finding::new(
-            Code::InputNotOwned,
-            place,
-            format!(
-                "input {index} spends script {}, which is not the wallet's script at branch {branch} index {at} named by its key origins",
-                abbreviated_hex(utxo.script_pubkey.as_bytes())
-            ),
-        ));
-        return None;
+    match derived.filter(|d| d.script_pubkey == utxo.script_pubkey) {
+        Some(d) => Some(((branch, at), d)),
+        None => {
+            out.push(Finding::new(
+                Code::InputNotOwned,
+                place,
+                format!(
+                    "input {index} spends script {}, which is not the wallet's script at branch {branch} index {at} named by its key origins",
+                    abbreviated_hex(utxo.script_pubkey.as_bytes())
+                ),
+            ));
+            None
+        }
     }
-    Some((branch, at))
 }
 
 /// Witness and redeem scripts, and taproot internal key, merkle root and leaf scripts, in
 /// the PSBT must equal the derived ones; any of them where nothing derives is a mismatch.
 fn check_scripts(index: usize, input: &Input, derived: &Derived, out: &mut Vec<Finding>) {
-    let tap = derived.taproot.as_ref();
-    let mut wrong = Vec::new();
-    if input.witness_script.is_some() && input.witness_script != derived.witness_script {
-        wrong.push("witness script");
-    }
-    if input.redeem_script.is_some() && input.redeem_script != derived.redeem_script {
-        wrong.push("redeem script");
-    }
-    if input.tap_internal_key.is_some() && input.tap_internal_key != tap.map(|t| t.internal_key) {
-        wrong.push("taproot internal key");
-    }
-    if input.tap_merkle_root.is_some() && input.tap_merkle_root != tap.and_then(|t| t.merkle_root) {
-        wrong.push("taproot merkle root");
-    }
-    let leaf_ok = |cb: &ControlBlock, script: &ScriptBuf, version: &LeafVersion| {
-        tap.is_some_and(|t| {
-            t.leaves
-                .iter()
-                .any(|l| l.control_block == *cb && l.script == *script && l.version == *version)
-        })
-    };
-    if !input.tap_scripts.iter().all(|(cb, (script, version))| leaf_ok(cb, script, version)) {
-        wrong.push("taproot leaf script or control block");
-    }
+    let wrong = input_differs(input, derived);
     if !wrong.is_empty() {
         out.push(Finding::new(
             Code::InputScriptMismatch,

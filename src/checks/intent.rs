@@ -4,10 +4,10 @@ use std::collections::{BTreeSet, HashSet};
 
 use miniscript::bitcoin::{Amount, ScriptBuf};
 
-use crate::intent::{Approval, Intent};
-use crate::policy::{network_name, Policy};
-use crate::report::{Code, Finding, Place};
-use crate::time::Timestamp;
+use super::{Code, Finding, Place};
+use crate::base::time::Timestamp;
+use crate::parse::intent::{Approval, Intent};
+use crate::parse::policy::{network_name, Policy};
 
 /// Seconds by which `created_at` may be ahead of `now` (clock skew between machines).
 pub const CLOCK_SKEW_S: i64 = 300;

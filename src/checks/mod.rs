@@ -4,6 +4,7 @@
 
 mod fee;
 mod finalized;
+mod findings;
 mod inputs;
 mod intent;
 mod outputs;
@@ -12,72 +13,35 @@ use std::collections::{BTreeMap, HashMap};
 
 use miniscript::bitcoin::psbt::{raw, Psbt};
 
-use crate::error::Error;
-use crate::intent::Intent;
-use crate::ledger::Ledger;
-use crate::policy::{network_name, Policy};
-use crate::psbt::{not_allowed_field, Location};
-use crate::report::{Code, Finding, InputSummary, IntentSummary, Place, Report, Severity, Verdict};
-use crate::request::Request;
-use crate::time::Timestamp;
+use crate::base::time::Timestamp;
+use crate::parse::intent::Intent;
+use crate::parse::policy::Policy;
+use crate::parse::psbt::{not_allowed_field, Location};
+use crate::parse::request::Request;
+use crate::report::OutputSummary;
 
+pub(crate) use self::fee::Fee;
+pub use self::findings::{Code, Finding, Place, Severity, MAX_MESSAGE_CHARS};
+pub(crate) use self::inputs::InputFacts;
 pub(crate) use self::intent::check as check_intent;
 pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
 
-/// A verifier prepared once from a policy and reused for every request of that wallet.
-///
-/// Building it parses nothing new: the policy already holds its descriptor prepared for
-/// derivation (both branches' extended keys derived once). It is `Send + Sync`, so a backend
-/// can share one across threads; [`Verifier::verify`] takes `&self`.
-#[derive(Debug, Clone)]
-pub struct Verifier {
-    policy: Policy,
+/// What the checks established about a request, and every finding, in check order.
+pub(crate) struct Checked {
+    /// Approvers whose signatures verified, once each, in the policy's order.
+    pub approved_by: Vec<String>,
+    /// What was established about each input, in order.
+    pub inputs: Vec<InputFacts>,
+    /// Each output as the report shows it, in order.
+    pub outputs: Vec<OutputSummary>,
+    /// The fee, when every input's amount is known.
+    pub fee: Option<Fee>,
+    /// Every finding, in the order the checks made them.
+    pub findings: Vec<Finding>,
 }
 
-impl Verifier {
-    /// Prepares a verifier for `policy`'s wallet.
-    pub fn new(policy: Policy) -> Self {
-        Verifier { policy }
-    }
-
-    /// Returns the policy.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
-    /// Verifies one request; see [`verify`].
-    ///
-    /// # Errors
-    ///
-    /// As [`verify`].
-    pub fn verify(
-        &self,
-        intent: &Intent,
-        request: &Request,
-        now: Timestamp,
-        ledger: Option<&dyn Ledger>,
-    ) -> Result<Report, Error> {
-        verify(&self.policy, intent, request, now, ledger)
-    }
-}
-
-/// Verifies that `request` does exactly what `intent` approved under `policy`, at `now`.
-///
-/// With a ledger, an approved request binds the intent to the request's unsigned txid, and a
-/// request whose intent is bound to another txid is rejected with `INTENT_REPLAYED`.
-///
-/// # Errors
-///
-/// Returns [`Error::Ledger`] when the ledger fails; verification could not complete and the
-/// request must not be signed. Rule violations are never errors: they are [`Finding`]s in the
-/// returned [`Report`], whose verdict is approved only when no finding is an error.
-pub fn verify(
-    policy: &Policy,
-    intent: &Intent,
-    request: &Request,
-    now: Timestamp,
-    ledger: Option<&dyn Ledger>,
-) -> Result<Report, Error> {
+/// Runs every check of SPEC 2 but the ledger's (2.5), which binds only what they approve.
+pub(crate) fn run(policy: &Policy, intent: &Intent, request: &Request, now: Timestamp) -> Checked {
     let psbt = request.psbt();
     let tx = request.unsigned_tx();
     let secp = policy.wallet().secp();
@@ -87,68 +51,11 @@ pub fn verify(
     // Decided before any signature work, so that a huge request costs little to refuse.
     let weight = fee::estimated_weight(policy, tx);
     let light = fee::check_weight(policy, tx, weight, &mut findings);
-    let facts = inputs::check(policy, tx, &psbt.inputs, secp, light, &mut findings);
+    let inputs = inputs::check(policy, tx, &psbt.inputs, secp, light, &mut findings);
     let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
-    let fee = fee::check(policy, intent, tx, weight, &facts, &mut findings);
+    let fee = fee::check(policy, intent, tx, weight, &inputs, &mut findings);
     fields(psbt, &mut findings);
-
-    let txid = request.txid();
-    let digest = intent.digest_hex();
-    if let Some(ledger) = ledger {
-        let rejected = findings.iter().any(|f| f.severity() == Severity::Error);
-        let bound = if rejected {
-            ledger.bound(policy.name(), intent.id())?
-        } else {
-            Some(ledger.bind(policy.name(), intent.id(), &digest, txid)?)
-        };
-        if let Some(bound) = bound.filter(|b| *b != txid) {
-            findings.push(Finding::new(
-                Code::IntentReplayed,
-                Place::Request,
-                format!(
-                    "intent {:?} was already approved for transaction {bound}; this request is transaction {txid}",
-                    intent.id()
-                ),
-            ));
-        }
-    }
-
-    let findings = merge_duplicates(findings);
-    let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
-        Verdict::Rejected
-    } else {
-        Verdict::Approved
-    };
-    let inputs = tx
-        .input
-        .iter()
-        .zip(&facts)
-        .enumerate()
-        .map(|(index, (txin, f))| InputSummary {
-            index,
-            outpoint: txin.previous_output.to_string(),
-            amount_sat: f.amount.map(|a| a.to_sat()),
-            branch: f.owned_at.map(|(b, _)| b),
-            derivation_index: f.owned_at.map(|(_, i)| i),
-        })
-        .collect();
-    Ok(Report {
-        verdict,
-        txid: txid.to_string(),
-        wallet: policy.name().to_owned(),
-        network: network_name(policy.network()).to_owned(),
-        intent: IntentSummary {
-            id: intent.id().to_owned(),
-            digest,
-            approved_by,
-            quorum: policy.quorum(),
-        },
-        inputs,
-        outputs,
-        fee_sat: fee.as_ref().and_then(|f| i64::try_from(f.sat).ok()),
-        fee_rate_sat_vb: fee.as_ref().map(fee::Fee::rate),
-        findings,
-    })
+    Checked { approved_by, inputs, outputs, fee, findings }
 }
 
 /// Joins problems for one message: the first three, then how many more (SPEC 2.7).
@@ -176,7 +83,7 @@ pub(super) fn first_few<T>(
 
 /// Reports each code once per place (SPEC 5): a later finding with the code and place of an
 /// earlier one (a finalized input's scripts and its PSBT fields, say) joins its message.
-fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+pub(crate) fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
     let mut first: HashMap<(Code, Place), usize> = HashMap::with_capacity(findings.len());
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
@@ -250,16 +157,6 @@ fn map_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn verifier_is_send_and_sync() {
-        fn shared<T: Send + Sync>() {}
-        shared::<Verifier>();
-        shared::<Policy>();
-        shared::<Intent>();
-        shared::<Request>();
-        shared::<Report>();
-    }
 
     #[test]
     fn few_names_three_problems_and_counts_the_rest() {

@@ -10,11 +10,12 @@ use miniscript::bitcoin::psbt::Output;
 use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
 
 use super::first_few;
-use crate::intent::Intent;
-use crate::policy::Policy;
-use crate::report::{Code, Finding, OutputSummary, Place, Role};
-use crate::text::abbreviated_hex;
-use crate::wallet::{Derived, Location, ScriptKind};
+use super::{Code, Finding, Place};
+use crate::base::text::abbreviated_hex;
+use crate::model::claims::{output_differs, Claim, Derivations};
+use crate::parse::intent::Intent;
+use crate::parse::policy::Policy;
+use crate::report::{OutputSummary, Role};
 
 /// Checks every output and payment; returns the outputs as the report shows them.
 pub(crate) fn check(
@@ -24,7 +25,7 @@ pub(crate) fn check(
     outputs: &[Output],
     out: &mut Vec<Finding>,
 ) -> Vec<OutputSummary> {
-    let wallet = policy.wallet();
+    let mut derivations = Derivations::new(policy.wallet());
     let limits = policy.limits();
     let payments = intent.payments();
     let scripts: Vec<ScriptBuf> = payments.iter().map(|p| p.script_pubkey()).collect();
@@ -75,14 +76,9 @@ pub(crate) fn check(
         }
 
         // 2. Change, by derivation at the (branch, index) its key origins name.
-        let location = if wallet.kind() == ScriptKind::Tr {
-            wallet.locate(output.tap_key_origins.values().map(|(_, source)| source))
-        } else {
-            wallet.locate(output.bip32_derivation.values())
-        };
-        match location {
-            Location::Unclaimed => {}
-            Location::Inconsistent => {
+        match derivations.claim_output(output) {
+            Claim::NotWallet => {}
+            Claim::Inconsistent => {
                 out.push(Finding::new(
                     Code::ChangeDerivationMismatch,
                     place,
@@ -91,10 +87,10 @@ pub(crate) fn check(
                 summaries.push(summary);
                 continue;
             }
-            Location::At { branch, index: at } => {
-                let derived = wallet.derive(branch, at);
-                let same =
-                    derived.as_ref().is_some_and(|d| derives(output, d, &txout.script_pubkey));
+            Claim::At { branch, index: at, derived } => {
+                let same = derived.is_some_and(|d| {
+                    d.script_pubkey == txout.script_pubkey && output_differs(output, d).is_empty()
+                });
                 if !same {
                     out.push(Finding::new(
                         Code::ChangeDerivationMismatch,
@@ -195,17 +191,4 @@ impl Amounts {
         let sat = |a: &Amount| format!("{} sat", a.to_sat());
         first_few(&self.in_order, sat, " or ", |more| format!(" or one of {more} other amounts"))
     }
-}
-
-/// Whether an output is the derived one: its script, and every script or taproot datum its
-/// PSBT map carries.
-fn derives(output: &Output, d: &Derived, script: &ScriptBuf) -> bool {
-    let tap = d.taproot.as_ref();
-    d.script_pubkey == *script
-        && (output.witness_script.is_none() || output.witness_script == d.witness_script)
-        && (output.redeem_script.is_none() || output.redeem_script == d.redeem_script)
-        && (output.tap_internal_key.is_none()
-            || output.tap_internal_key == tap.map(|t| t.internal_key))
-        && (output.tap_tree.is_none()
-            || output.tap_tree.as_ref() == tap.and_then(|t| t.tap_tree.as_ref()))
 }

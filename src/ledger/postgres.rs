@@ -30,7 +30,7 @@ use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Config, Connection, NoTls, Socket};
 
 use super::Ledger;
-use crate::error::LedgerError;
+use super::LedgerError;
 
 /// The schema version table; one row, created under the migration lock.
 const CREATE_VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS intentguard_schema_version (

@@ -59,7 +59,7 @@ mod tests {
     fn a_missing_file_is_an_io_failure_naming_it() {
         let path = Path::new("/nonexistent/intentguard/policy.toml");
         let failure = read_capped(path, false, 10, "policy").unwrap_err();
-        assert_eq!(failure.code(), "IO");
+        assert_eq!(failure.code(), intentguard::ErrorCode::Io);
         assert!(failure.message().starts_with(
             "cannot read the policy file /nonexistent/intentguard/policy.toml: No such file"
         ));

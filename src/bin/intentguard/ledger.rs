@@ -208,7 +208,10 @@ mod tests {
             choose(None, false, None, data()),
             Ok(sqlite("/data/intentguard/ledger.sqlite3", true))
         );
-        assert_eq!(choose(None, false, None, None).unwrap_err().code(), "LEDGER");
+        assert_eq!(
+            choose(None, false, None, None).unwrap_err().code(),
+            intentguard::ErrorCode::Ledger
+        );
     }
 
     fn postgres(url: &str) -> Choice {
@@ -246,7 +249,7 @@ mod tests {
     fn a_postgres_url_that_does_not_parse_is_ledger_without_the_password() {
         let choice = postgres("postgres://user:secret@host:port/db");
         let failure = open(&choice).err().unwrap();
-        assert_eq!(failure.code(), "LEDGER");
+        assert_eq!(failure.code(), intentguard::ErrorCode::Ledger);
         assert!(failure.message().contains("the PostgreSQL URL does not parse"));
         assert!(!failure.message().contains("secret"));
     }
@@ -255,7 +258,7 @@ mod tests {
     fn other_urls_are_refused_by_scheme() {
         let failure =
             choose(Some(OsStr::new("mysql://u:secret@h/db")), false, None, None).unwrap_err();
-        assert_eq!(failure.code(), "LEDGER");
+        assert_eq!(failure.code(), intentguard::ErrorCode::Ledger);
         assert_eq!(
             failure.message(),
             "--ledger is a mysql:// URL; intentguard ledgers are SQLite files or PostgreSQL databases"
@@ -271,7 +274,7 @@ mod tests {
     fn ledgers_that_would_forget_are_refused() {
         for value in ["", ":memory:"] {
             let failure = choose(Some(OsStr::new(value)), false, None, None).unwrap_err();
-            assert_eq!(failure.code(), "USAGE");
+            assert_eq!(failure.code(), intentguard::ErrorCode::Usage);
         }
     }
 }

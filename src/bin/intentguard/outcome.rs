@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use intentguard::text::display_safe;
+use intentguard::ErrorCode;
 
 use crate::args::Format;
 
@@ -43,7 +44,7 @@ impl From<Outcome> for ExitCode {
 /// what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     advice: Option<String>,
 }
@@ -51,17 +52,17 @@ pub struct Failure {
 impl Failure {
     /// A usage error (`USAGE`).
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { code: "USAGE", message: message.into(), advice: None }
+        Failure { code: ErrorCode::Usage, message: message.into(), advice: None }
     }
 
     /// A file that cannot be read (`IO`).
     pub fn io(message: impl Into<String>) -> Failure {
-        Failure { code: "IO", message: message.into(), advice: None }
+        Failure { code: ErrorCode::Io, message: message.into(), advice: None }
     }
 
     /// A ledger that cannot be used (`LEDGER`).
     pub fn ledger(message: impl Into<String>) -> Failure {
-        Failure { code: "LEDGER", message: message.into(), advice: None }
+        Failure { code: ErrorCode::Ledger, message: message.into(), advice: None }
     }
 
     /// A library error; `source` names the file it is about, if any.
@@ -96,7 +97,7 @@ impl Failure {
 
     /// Returns the SPEC 5 `error.code`.
     #[cfg(test)]
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -119,7 +120,7 @@ impl Failure {
     pub fn emit(&self, format: Format) -> Outcome {
         match format {
             Format::Json => {
-                let _ = print_json_error(self.code, &self.full_message());
+                let _ = print_json_error(self.code.as_str(), &self.full_message());
             }
             Format::Text => {
                 let mut text = format!("error: {}\n", display_safe(&self.message));
@@ -181,7 +182,7 @@ pub fn clap_error(error: &clap::Error, format: Format) -> Outcome {
         _ => {
             match format {
                 Format::Json => {
-                    let _ = print_json_error("USAGE", &usage_message(error));
+                    let _ = print_json_error(ErrorCode::Usage.as_str(), &usage_message(error));
                 }
                 Format::Text => {
                     let _ = error.print();
@@ -219,7 +220,7 @@ mod tests {
             message: "unknown field `max_fe_sat`".to_owned(),
         });
         let failure = Failure::library(Some("p.toml"), &error);
-        assert_eq!(failure.code(), "POLICY_INVALID");
+        assert_eq!(failure.code(), ErrorCode::PolicyInvalid);
         assert_eq!(
             failure.message(),
             "p.toml: the policy is not valid TOML of the policy's shape: unknown field `max_fe_sat`"

@@ -6,9 +6,9 @@
 //! the cursor, paint colours or reorder text.
 
 use intentguard::bitcoin::Transaction;
-use intentguard::report::{InputSummary, OutputSummary};
 use intentguard::text::display_safe;
 use intentguard::{Finding, Intent, Place, Report, Role, Severity, Verdict};
+use intentguard::{InputSummary, OutputSummary};
 
 pub mod inspect;
 pub mod intent;
@@ -349,8 +349,8 @@ mod tests {
     use intentguard::bitcoin::absolute::LockTime;
     use intentguard::bitcoin::transaction::Version;
     use intentguard::bitcoin::{Amount, ScriptBuf, TxOut};
-    use intentguard::report::IntentSummary;
     use intentguard::Code;
+    use intentguard::IntentSummary;
 
     use super::*;
 

@@ -5,7 +5,7 @@
 use intentguard::amount::btc_string;
 use intentguard::bitcoin::Amount;
 use intentguard::ceremony::IntentStatus;
-use intentguard::policy::network_name;
+use intentguard::network_name;
 use intentguard::text::display_safe;
 use intentguard::{ApprovalStatus, Code, Intent, Policy, Timestamp};
 

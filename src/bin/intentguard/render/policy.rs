@@ -7,12 +7,12 @@ use intentguard::bitcoin::bip32::DerivationPath;
 use intentguard::bitcoin::{Address, Amount};
 use intentguard::describe::{InternalKey, KeyInfo, LeafInfo, WalletSummary};
 use intentguard::keyfile::public_key_hex;
-use intentguard::policy::{
+use intentguard::text::display_safe;
+use intentguard::Policy;
+use intentguard::{
     network_name, DEFAULT_MAX_CHANGE_INDEX, DEFAULT_MAX_CHANGE_OUTPUTS,
     DEFAULT_MAX_INTENT_LIFETIME_S, DEFAULT_MAX_TX_WEIGHT,
 };
-use intentguard::text::display_safe;
-use intentguard::Policy;
 
 use super::intent::span;
 use super::{count, visible_width, Out, WIDTH};

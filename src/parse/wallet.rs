@@ -21,7 +21,7 @@ use miniscript::{
     ToPublicKey, Translator,
 };
 
-use crate::error::PolicyError;
+use crate::parse::PolicyError;
 
 mod keys;
 

@@ -49,7 +49,7 @@ pub use self::error::PsbtParseError;
 pub use self::location::Location;
 use self::reader::Reader;
 pub use self::xpub::version_name as xpub_version_name;
-use crate::limits::MAX_REQUEST_BYTES;
+use crate::base::limits::MAX_REQUEST_BYTES;
 
 /// The magic bytes every PSBT starts with.
 const MAGIC: &[u8] = b"psbt\xff";

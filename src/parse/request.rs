@@ -1,7 +1,7 @@
 //! Stage 1: the signing request. Bytes in, a parsed PSBT out.
 //!
 //! Trusts: nothing. The encoding is detected (raw, hex or base64), the size is capped
-//! before decoding, and the PSBT is parsed strictly by [`crate::psbt`] (version 0 or 2).
+//! before decoding, and the PSBT is parsed strictly by [`crate::parse::psbt`] (version 0 or 2).
 
 use std::borrow::Cow;
 
@@ -10,8 +10,8 @@ use miniscript::bitcoin::base64::{DecodeError, Engine};
 use miniscript::bitcoin::hex::FromHex;
 use miniscript::bitcoin::{Psbt, Transaction, Txid};
 
-use crate::error::RequestError;
-use crate::limits::MAX_REQUEST_BYTES;
+use crate::base::limits::MAX_REQUEST_BYTES;
+use crate::parse::RequestError;
 
 const MAGIC: &[u8] = b"psbt\xff";
 const HEX_MAGIC: &[u8] = b"70736274ff";
@@ -88,7 +88,7 @@ impl Request {
 /// magic makes the bytes none of the three encodings.
 ///
 /// This is the first half of [`Request::from_bytes`]; `intentguard inspect` uses it with
-/// [`crate::psbt::parse`] to read a PSBT that it lists but does not verify.
+/// [`crate::parse::psbt::parse`] to read a PSBT that it lists but does not verify.
 ///
 /// # Errors
 ///
@@ -98,7 +98,7 @@ impl Request {
 /// # Examples
 ///
 /// ```
-/// use intentguard::request::{decode_encoding, Encoding};
+/// use intentguard::{decode_encoding, Encoding};
 ///
 /// let (encoding, bytes) = decode_encoding(b"  70736274ff01  \n").unwrap();
 /// assert_eq!(encoding, Encoding::Hex);
@@ -172,10 +172,10 @@ fn encoding(problem: &str) -> RequestError {
 }
 
 /// Parses exactly one binary PSBT, version 0 or 2, under every rule of BIP-174, 370, 371 and
-/// 373 ([`crate::psbt::parse_for_verification`]: a previous transaction that does not match
+/// 373 ([`crate::parse::psbt::parse_for_verification`]: a previous transaction that does not match
 /// its outpoint is a finding of the verifier), and requires a transaction that can be built.
 fn parse_psbt(bytes: &[u8]) -> Result<(Psbt, u32), RequestError> {
-    let parsed = crate::psbt::parse_for_verification(bytes)
+    let parsed = crate::parse::psbt::parse_for_verification(bytes)
         .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
     if !parsed.locktime_determined {
         return Err(RequestError::Psbt {
@@ -198,7 +198,7 @@ mod tests {
         );
     }
 
-    const BASE64: &[u8] = include_bytes!("../vectors/dmm/honest/request.psbt");
+    const BASE64: &[u8] = include_bytes!("../../vectors/dmm/honest/request.psbt");
 
     fn raw() -> Vec<u8> {
         STANDARD.decode(BASE64.trim_ascii()).unwrap()

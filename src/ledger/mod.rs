@@ -10,7 +10,9 @@ use std::sync::Mutex;
 
 use miniscript::bitcoin::Txid;
 
-use crate::error::LedgerError;
+mod error;
+
+pub use self::error::LedgerError;
 
 /// A store of (wallet, intent id) → unsigned txid bindings.
 ///
@@ -93,7 +95,7 @@ mod sqlite {
     use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
     use super::Ledger;
-    use crate::error::LedgerError;
+    use super::LedgerError;
 
     /// How long a verification waits for another one holding the ledger.
     const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

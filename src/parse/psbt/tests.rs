@@ -425,8 +425,8 @@ fn a_huge_input_count_is_refused_before_any_map_is_read() {
 #[test]
 fn counts_up_to_what_fits_in_a_block_read_the_maps() {
     for (count_key, count, location) in [
-        (0x04u8, crate::psbt::MAX_INPUTS, Location::Input(0)),
-        (0x05, crate::psbt::MAX_OUTPUTS, Location::Output(0)),
+        (0x04u8, crate::parse::psbt::MAX_INPUTS, Location::Input(0)),
+        (0x05, crate::parse::psbt::MAX_OUTPUTS, Location::Output(0)),
     ] {
         let mut g = vec![pair(&[0x02], &2i32.to_le_bytes()), pair(&[0xfb], &2u32.to_le_bytes())];
         let compact = |n: u64| compact(usize::try_from(n).unwrap());
@@ -1011,7 +1011,7 @@ fn a_previous_transaction_of_another_txid_is_refused_by_parse_and_left_to_the_ve
     psbt.inputs[0].non_witness_utxo = other;
     let bytes = psbt.serialize();
     assert_eq!(refused(&bytes).0, Location::Input(0));
-    let lenient = crate::psbt::parse_for_verification(&bytes).expect("left to the verifier");
+    let lenient = crate::parse::psbt::parse_for_verification(&bytes).expect("left to the verifier");
     assert_eq!(lenient.psbt, psbt);
 }
 
@@ -1026,7 +1026,7 @@ fn more_key_value_pairs_than_the_budget_are_refused() {
         pair(&[0xfb], &2u32.to_le_bytes()),
     ];
     let mut input: Vec<Vec<u8>> = vec![pair(&[0x0e], &[7; 32]), pair(&[0x0f], &0u32.to_le_bytes())];
-    let budget = crate::psbt::MAX_PAIRS;
+    let budget = crate::parse::psbt::MAX_PAIRS;
     let mut n: u32 = 0;
     while g.len() + input.len() <= budget {
         let k = n.to_le_bytes();

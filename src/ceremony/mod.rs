@@ -15,14 +15,14 @@ use ed25519_dalek::SigningKey;
 use miniscript::bitcoin::address::NetworkUnchecked;
 use miniscript::bitcoin::{Address, Amount};
 
-use crate::amount::{parse_amount, AmountError};
+use crate::base::amount::{parse_amount, AmountError};
+use crate::base::time::Timestamp;
 use crate::checks::{approval_status, check_intent, ApprovalStatus};
-use crate::error::IntentError;
-use crate::intent::{Intent, PaymentDraft};
-use crate::keyfile::public_key_hex;
-use crate::policy::{network_name, valid_approver_name, Policy};
-use crate::report::{Code, Finding, Severity};
-use crate::time::Timestamp;
+use crate::checks::{Code, Finding, Severity};
+use crate::parse::intent::{Intent, PaymentDraft};
+use crate::parse::keyfile::public_key_hex;
+use crate::parse::policy::{network_name, valid_approver_name, Policy};
+use crate::parse::IntentError;
 
 /// Longest `ADDRESS=AMOUNT` text accepted, in bytes.
 const MAX_PAY_CHARS: usize = 256;
@@ -416,10 +416,10 @@ pub fn intent_status(policy: &Policy, intent: &Intent, now: Timestamp) -> Intent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::parse_lower_hex;
+    use crate::parse::policy::parse_lower_hex;
 
-    const TREASURY: &str = include_str!("../policies/treasury.toml");
-    const VAULT: &str = include_str!("../policies/vault-testnet.toml");
+    const TREASURY: &str = include_str!("../../policies/treasury.toml");
+    const VAULT: &str = include_str!("../../policies/vault-testnet.toml");
     const ADDRESS: &str = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
     const TESTNET: &str = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx";
 

@@ -8,12 +8,12 @@ use miniscript::bitcoin::hashes::{sha256, Hash};
 use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::IntentError;
-use crate::limits::MAX_FILE_BYTES;
-use crate::network::{network_name, parse_network};
-use crate::policy::{parse_address, parse_lower_hex};
-use crate::redact::json_message;
-use crate::time::Timestamp;
+use crate::base::limits::MAX_FILE_BYTES;
+use crate::base::network::{network_name, parse_network};
+use crate::base::redact::json_message;
+use crate::base::time::Timestamp;
+use crate::parse::policy::{parse_address, parse_lower_hex};
+use crate::parse::IntentError;
 
 /// The domain separator that starts every signed message (SPEC 1.2).
 pub const MESSAGE_PREFIX: &[u8] = b"intentguard/intent/v1\n";
@@ -152,7 +152,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn money(name: &str, sat: u64) -> Result<Amount, IntentError> {
-    crate::amount::money(sat).map_err(|problem| field(name, problem))
+    crate::base::amount::money(sat).map_err(|problem| field(name, problem))
 }
 
 impl Intent {
@@ -368,11 +368,11 @@ impl TryFrom<IntentFile> for Intent {
         let created_at: Timestamp = file
             .created_at
             .parse()
-            .map_err(|e: crate::time::TimestampError| field("created_at", e.to_string()))?;
+            .map_err(|e: crate::base::time::TimestampError| field("created_at", e.to_string()))?;
         let expires_at: Timestamp = file
             .expires_at
             .parse()
-            .map_err(|e: crate::time::TimestampError| field("expires_at", e.to_string()))?;
+            .map_err(|e: crate::base::time::TimestampError| field("expires_at", e.to_string()))?;
         if expires_at <= created_at {
             return Err(field(
                 "expires_at",
@@ -426,7 +426,7 @@ mod tests {
 
     /// SPEC 1.2's test vector.
     pub(crate) const SPEC_INTENT: &str =
-        include_str!("../tests/data/intent-kat/spec-1.2.intent.json");
+        include_str!("../../tests/data/intent-kat/spec-1.2.intent.json");
 
     #[test]
     fn spec_vector_message_digest_and_signature() {
@@ -446,7 +446,7 @@ mod tests {
         .unwrap();
         let key = SigningKey::from_bytes(&seed);
         assert_eq!(
-            crate::policy::parse_ed25519_key(
+            crate::parse::policy::parse_ed25519_key(
                 "76682d3d61423dd81cb7bd635c2110f4d3fd000f7cecd15f9fe1a778fe608d70"
             )
             .unwrap(),

@@ -19,7 +19,7 @@ use super::error::PsbtParseError;
 use super::keys::GLOBAL_XPUB;
 use super::location::Location;
 use super::maps::{pairs, Pair};
-use crate::slip132::{self, Version, TPUB, XPUB};
+use crate::base::slip132::{self, Version, TPUB, XPUB};
 
 /// Returns the name SLIP-132 gives these public-key version bytes (`xpub`, `tpub`, `Zpub`,
 /// ...), or `None` for versions it does not list.

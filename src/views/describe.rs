@@ -12,8 +12,8 @@ use miniscript::descriptor::checksum::{verify_checksum, Engine};
 use miniscript::descriptor::{DescriptorPublicKey, ShInner, SinglePubKey, WshInner};
 use miniscript::{Descriptor, ForEachKey, Terminal};
 
-use crate::policy::Policy;
-use crate::wallet::{ScriptKind, Wallet};
+use crate::parse::policy::Policy;
+use crate::parse::wallet::{ScriptKind, Wallet};
 
 /// Most addresses [`addresses`] derives per branch.
 pub const MAX_ADDRESSES: u32 = 1000;
@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn treasury_is_a_2_of_3_wsh_sortedmulti() {
-        let p = policy(include_str!("../policies/treasury.toml"));
+        let p = policy(include_str!("../../policies/treasury.toml"));
         let s = describe_wallet(p.wallet());
         assert_eq!((s.kind, s.shape.as_str()), (ScriptKind::Wsh, "wsh(sortedmulti)"));
         assert_eq!(s.checksum, "tc8r3knc");
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn vault_is_sh_wsh_multi() {
-        let p = policy(include_str!("../policies/vault-testnet.toml"));
+        let p = policy(include_str!("../../policies/vault-testnet.toml"));
         let s = describe_wallet(p.wallet());
         assert_eq!(
             (s.kind, s.shape.as_str(), s.threshold),
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn taproot_nums_with_one_sortedmulti_a_leaf_is_a_threshold() {
-        let p = policy(include_str!("../vectors/601-tr-nums-sortedmulti-a/policy.toml"));
+        let p = policy(include_str!("../../vectors/601-tr-nums-sortedmulti-a/policy.toml"));
         let s = describe_wallet(p.wallet());
         assert_eq!((s.kind, s.shape.as_str()), (ScriptKind::Tr, "tr"));
         assert_eq!(s.checksum, "33hf3870");
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn taproot_with_a_key_path_has_no_single_threshold() {
-        let p = policy(include_str!("../vectors/602-tr-key-multi-a-script-path/policy.toml"));
+        let p = policy(include_str!("../../vectors/602-tr-key-multi-a-script-path/policy.toml"));
         let s = describe_wallet(p.wallet());
         assert_eq!(s.internal_key, Some(InternalKey::Key(0)));
         assert_eq!(s.threshold, None);
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn taproot_tree_lists_each_leaf_with_shared_keys_once() {
-        let p = policy(include_str!("../vectors/604-tr-tree-three-leaves/policy.toml"));
+        let p = policy(include_str!("../../vectors/604-tr-tree-three-leaves/policy.toml"));
         let s = describe_wallet(p.wallet());
         assert_eq!((s.internal_key, s.threshold), (Some(InternalKey::Unspendable), None));
         assert_eq!(s.keys.len(), 3);

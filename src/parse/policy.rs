@@ -9,11 +9,11 @@ use miniscript::bitcoin::address::NetworkUnchecked;
 use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::Deserialize;
 
-use crate::error::PolicyError;
-use crate::limits::MAX_FILE_BYTES;
-pub use crate::network::network_name;
-use crate::network::parse_network;
-use crate::wallet::Wallet;
+use crate::base::limits::MAX_FILE_BYTES;
+pub use crate::base::network::network_name;
+use crate::base::network::parse_network;
+use crate::parse::wallet::Wallet;
+use crate::parse::PolicyError;
 
 /// Default for `limits.max_change_outputs`.
 pub const DEFAULT_MAX_CHANGE_OUTPUTS: u32 = 1;
@@ -161,8 +161,9 @@ impl Policy {
         if text.len() > MAX_FILE_BYTES {
             return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
         }
-        let file: PolicyFile = toml::from_str(text)
-            .map_err(|e| PolicyError::Toml { message: crate::redact::toml_message(&e, text) })?;
+        let file: PolicyFile = toml::from_str(text).map_err(|e| PolicyError::Toml {
+            message: crate::base::redact::toml_message(&e, text),
+        })?;
         Policy::try_from(file)
     }
 
@@ -357,14 +358,14 @@ impl TryFrom<PolicyFile> for Policy {
 }
 
 fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
-    crate::amount::money(sat).map_err(|problem| field(name, problem))
+    crate::base::amount::money(sat).map_err(|problem| field(name, problem))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TREASURY: &str = include_str!("../policies/treasury.toml");
+    const TREASURY: &str = include_str!("../../policies/treasury.toml");
 
     fn with(from: &str, to: &str) -> Result<Policy, PolicyError> {
         assert!(TREASURY.contains(from), "{from}");
@@ -475,7 +476,7 @@ mod tests {
             assert_eq!(field_of(with(&good, &bad)), "descriptor", "{bad}");
         }
         // Valid testnet keys in a bitcoin policy.
-        let vault = include_str!("../policies/vault-testnet.toml");
+        let vault = include_str!("../../policies/vault-testnet.toml");
         let testnet = vault.split('"').nth(5).unwrap();
         assert!(testnet.starts_with("sh(wsh("), "{testnet}");
         match with(&good, testnet) {

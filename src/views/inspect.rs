@@ -8,15 +8,15 @@
 //! [`Wallet::derive`] must give the script the PSBT shows.
 //!
 //! Every string here is plain data; those that came from the PSBT (proprietary key prefixes)
-//! must go through [`display_safe`](crate::text::display_safe) before they reach a terminal.
+//! must go through [`display_safe`](crate::base::text::display_safe) before they reach a terminal.
 //!
 //! ```
 //! use intentguard::inspect::{inspect_bytes, Ownership};
 //! use intentguard::Policy;
 //!
 //! # fn main() -> Result<(), intentguard::Error> {
-//! let bytes = include_bytes!("../vectors/dmm/honest/request.psbt");
-//! let policy = Policy::from_toml_bytes(include_bytes!("../policies/treasury.toml"))?;
+//! let bytes = include_bytes!("../../vectors/dmm/honest/request.psbt");
+//! let policy = Policy::from_toml_bytes(include_bytes!("../../policies/treasury.toml"))?;
 //! let inspection = inspect_bytes(bytes, Some(&policy))?;
 //! assert_eq!(inspection.psbt_version, 0);
 //! assert_eq!(inspection.inputs[0].ownership, Some(Ownership::Wallet { branch: 0, index: 7, differs: vec![] }));
@@ -24,19 +24,22 @@
 //! # }
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use miniscript::bitcoin::base58;
 use miniscript::bitcoin::bip32::KeySource;
 use miniscript::bitcoin::psbt::{raw, Input, Output};
-use miniscript::bitcoin::{Address, Network, ScriptBuf, Transaction, TxOut};
+use miniscript::bitcoin::{Address, Network, ScriptBuf, TxIn, TxOut};
 use serde::Serialize;
 
-use crate::error::RequestError;
-use crate::policy::{network_name, Policy};
-use crate::psbt::{key_type_name, xpub_version_name, Location as MapLocation, ParsedPsbt};
-use crate::request::decode_encoding;
-use crate::wallet::{Derived, Location, ScriptKind, Wallet};
+use crate::model::claims::{
+    input_differs, output_differs, Claim, Derivations, PrevTx, PrevTxs, Utxo,
+};
+use crate::parse::policy::{network_name, Policy};
+use crate::parse::psbt::{key_type_name, xpub_version_name, Location as MapLocation, ParsedPsbt};
+use crate::parse::request::decode_encoding;
+use crate::parse::wallet::Derived;
+use crate::parse::RequestError;
 
 /// Everything `intentguard inspect` shows about one PSBT. Serialises to its JSON object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -348,7 +351,7 @@ pub struct OutputInspection {
 }
 
 /// Decodes a request file's bytes (raw, hex or base64), parses the PSBT strictly with
-/// [`crate::psbt::parse`] and lists it with [`inspect`].
+/// [`crate::parse::psbt::parse`] and lists it with [`inspect`].
 ///
 /// # Errors
 ///
@@ -356,8 +359,8 @@ pub struct OutputInspection {
 /// three encodings, or not exactly one valid PSBT; the message is the parser's.
 pub fn inspect_bytes(bytes: &[u8], policy: Option<&Policy>) -> Result<Inspection, RequestError> {
     let (_, raw) = decode_encoding(bytes)?;
-    let parsed =
-        crate::psbt::parse(&raw).map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
+    let parsed = crate::parse::psbt::parse(&raw)
+        .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
     Ok(inspect(&parsed, policy))
 }
 
@@ -368,18 +371,24 @@ pub fn inspect_bytes(bytes: &[u8], policy: Option<&Policy>) -> Result<Inspection
 ///
 /// Nothing is verified: signatures are listed as present, and a `witness_utxo` amount is
 /// marked as a claim. A previous transaction counts for the amount only when it hashes to
-/// the outpoint's txid (which [`crate::psbt::parse`] already requires).
+/// the outpoint's txid (which [`crate::parse::psbt::parse`] already requires).
 pub fn inspect(parsed: &ParsedPsbt, policy: Option<&Policy>) -> Inspection {
     let psbt = &parsed.psbt;
     let tx = &psbt.unsigned_tx;
     let network = policy.map_or(Network::Bitcoin, Policy::network);
-    let mut deriver = policy.map(|p| Deriver { wallet: p.wallet(), cache: HashMap::new() });
+    let mut derivations = policy.map(|p| Derivations::new(p.wallet()));
+    let mut prev_txs = PrevTxs::default();
 
-    let inputs: Vec<InputInspection> = psbt
-        .inputs
+    // `psbt::parse` gives one input map per transaction input (and one output map per
+    // output), so the pairs below cover every map.
+    let inputs: Vec<InputInspection> = tx
+        .input
         .iter()
+        .zip(&psbt.inputs)
         .enumerate()
-        .map(|(index, input)| inspect_input(tx, index, input, network, deriver.as_mut()))
+        .map(|(index, (txin, input))| {
+            inspect_input(txin, index, input, network, &mut prev_txs, derivations.as_mut())
+        })
         .collect();
     let outputs: Vec<OutputInspection> = tx
         .output
@@ -387,7 +396,7 @@ pub fn inspect(parsed: &ParsedPsbt, policy: Option<&Policy>) -> Inspection {
         .zip(&psbt.outputs)
         .enumerate()
         .map(|(index, (txout, output))| {
-            inspect_output(index, txout, output, network, deriver.as_mut())
+            inspect_output(index, txout, output, network, derivations.as_mut())
         })
         .collect();
 
@@ -454,57 +463,66 @@ fn inspect_global(parsed: &ParsedPsbt) -> GlobalInspection {
     }
 }
 
-/// The UTXO an input spends, as far as the PSBT shows it.
-struct Utxo<'a> {
+/// The UTXO an input spends as `inspect` shows it: a `witness_utxo` stands in, marked as a
+/// claim, when no matching previous transaction does.
+struct ShownUtxo<'a> {
     txout: Option<&'a TxOut>,
     source: Option<AmountSource>,
     previous_tx: PreviousTx,
     witness_utxo_disagrees: bool,
 }
 
-fn utxo<'a>(tx: &Transaction, index: usize, input: &'a Input) -> Utxo<'a> {
-    let outpoint = tx.input.get(index).map(|i| i.previous_output);
-    let from_prev = match (&input.non_witness_utxo, outpoint) {
-        (None, _) => Err(PreviousTx::Absent),
-        // A PSBT without the input's outpoint cannot come from `psbt::parse`.
-        (Some(_), None) => Err(PreviousTx::TxidMismatch),
-        (Some(prev), Some(outpoint)) => {
-            if prev.compute_txid() != outpoint.txid {
-                Err(PreviousTx::TxidMismatch)
-            } else {
-                usize::try_from(outpoint.vout)
-                    .ok()
-                    .and_then(|vout| prev.output.get(vout))
-                    .ok_or(PreviousTx::VoutPastEnd)
+fn shown_utxo(utxo: Utxo<'_>) -> ShownUtxo<'_> {
+    let previous_tx = match utxo.previous_tx {
+        PrevTx::Matches(txout) => {
+            return ShownUtxo {
+                txout: Some(txout),
+                source: Some(AmountSource::PreviousTransaction),
+                previous_tx: PreviousTx::Matches,
+                witness_utxo_disagrees: utxo.disagreeing_witness_utxo().is_some(),
             }
         }
+        PrevTx::Absent => PreviousTx::Absent,
+        PrevTx::TxidMismatch(_) => PreviousTx::TxidMismatch,
+        PrevTx::VoutPastEnd(_) => PreviousTx::VoutPastEnd,
     };
-    let witness = input.witness_utxo.as_ref();
-    match from_prev {
-        Ok(txout) => Utxo {
-            txout: Some(txout),
-            source: Some(AmountSource::PreviousTransaction),
-            previous_tx: PreviousTx::Matches,
-            witness_utxo_disagrees: witness.is_some_and(|w| w != txout),
-        },
-        Err(previous_tx) => Utxo {
-            txout: witness,
-            source: witness.map(|_| AmountSource::WitnessUtxo),
-            previous_tx,
-            witness_utxo_disagrees: false,
+    ShownUtxo {
+        txout: utxo.witness_utxo,
+        source: utxo.witness_utxo.map(|_| AmountSource::WitnessUtxo),
+        previous_tx,
+        witness_utxo_disagrees: false,
+    }
+}
+
+/// An input's or output's place in the wallet, from what its map claims and the script the
+/// PSBT shows (`None` for an input without UTXO data).
+fn ownership(
+    claim: Claim<'_>,
+    script: Option<&ScriptBuf>,
+    differs: impl FnOnce(&Derived) -> Vec<&'static str>,
+) -> Ownership {
+    match claim {
+        Claim::NotWallet => Ownership::NotWallet,
+        Claim::Inconsistent => Ownership::ClaimsWalletDoesNotDerive { branch: None, index: None },
+        Claim::At { branch, index, derived } => match (derived, script) {
+            (Some(_), None) => Ownership::ScriptUnknown { branch, index },
+            (Some(d), Some(script)) if d.script_pubkey == *script => {
+                Ownership::Wallet { branch, index, differs: differs(d) }
+            }
+            _ => Ownership::ClaimsWalletDoesNotDerive { branch: Some(branch), index: Some(index) },
         },
     }
 }
 
-fn inspect_input(
-    tx: &Transaction,
+fn inspect_input<'a>(
+    txin: &TxIn,
     index: usize,
-    input: &Input,
+    input: &'a Input,
     network: Network,
-    deriver: Option<&mut Deriver<'_>>,
+    prev_txs: &mut PrevTxs<'a>,
+    derivations: Option<&mut Derivations<'_>>,
 ) -> InputInspection {
-    let txin = tx.input.get(index);
-    let utxo = utxo(tx, index, input);
+    let utxo = shown_utxo(prev_txs.utxo(txin.previous_output, input));
     let script = utxo.txout.map(|t| &t.script_pubkey);
     let mut signatures: Vec<SignatureInfo> = input
         .partial_sigs
@@ -548,14 +566,12 @@ fn inspect_input(
             })
             .collect(),
     };
-    let ownership = deriver.map(|d| {
-        let location = locate(d.wallet, &input.bip32_derivation, &input.tap_key_origins);
-        d.owned(location, script, |derived| input_differs(input, derived))
-    });
+    let ownership =
+        derivations.map(|d| ownership(d.claim_input(input), script, |d| input_differs(input, d)));
     InputInspection {
         index,
-        outpoint: txin.map(|i| i.previous_output.to_string()).unwrap_or_default(),
-        sequence: txin.map_or(0, |i| i.sequence.0),
+        outpoint: txin.previous_output.to_string(),
+        sequence: txin.sequence.0,
         amount_sat: utxo.txout.map(|t| t.value.to_sat()),
         amount_from: utxo.source,
         script_pubkey: script.map(|s| s.to_hex_string()),
@@ -591,7 +607,7 @@ fn inspect_output(
     txout: &TxOut,
     output: &Output,
     network: Network,
-    deriver: Option<&mut Deriver<'_>>,
+    derivations: Option<&mut Derivations<'_>>,
 ) -> OutputInspection {
     let tap_leaves = output
         .tap_tree
@@ -616,9 +632,8 @@ fn inspect_output(
         tap_merkle_root: None,
         tap_leaves,
     };
-    let ownership = deriver.map(|d| {
-        let location = locate(d.wallet, &output.bip32_derivation, &output.tap_key_origins);
-        d.owned(location, Some(&txout.script_pubkey), |derived| output_differs(output, derived))
+    let ownership = derivations.map(|d| {
+        ownership(d.claim_output(output), Some(&txout.script_pubkey), |d| output_differs(output, d))
     });
     OutputInspection {
         index,
@@ -638,103 +653,6 @@ type TapOrigins = BTreeMap<
     miniscript::bitcoin::key::XOnlyPublicKey,
     (Vec<miniscript::bitcoin::taproot::TapLeafHash>, KeySource),
 >;
-
-/// Where the key origins place a script, read as the checks read them: taproot key origins
-/// for a taproot wallet, BIP-32 ones otherwise.
-fn locate(wallet: &Wallet, bip32: &Bip32Origins, tap: &TapOrigins) -> Location {
-    if wallet.kind() == ScriptKind::Tr {
-        wallet.locate(tap.values().map(|(_, source)| source))
-    } else {
-        wallet.locate(bip32.values())
-    }
-}
-
-/// The wallet, with what it derived so far: an index that many maps name is derived once.
-struct Deriver<'a> {
-    wallet: &'a Wallet,
-    cache: HashMap<(u32, u32), Option<Derived>>,
-}
-
-impl Deriver<'_> {
-    /// Decides ownership from a location and the script the PSBT shows; `differs` lists the
-    /// PSBT's scripts and taproot data that disagree with the derived ones.
-    fn owned(
-        &mut self,
-        location: Location,
-        script: Option<&ScriptBuf>,
-        differs: impl FnOnce(&Derived) -> Vec<&'static str>,
-    ) -> Ownership {
-        let (branch, index) = match location {
-            Location::Unclaimed => return Ownership::NotWallet,
-            Location::Inconsistent => {
-                return Ownership::ClaimsWalletDoesNotDerive { branch: None, index: None }
-            }
-            Location::At { branch, index } => (branch, index),
-        };
-        let wallet = self.wallet;
-        let derived =
-            self.cache.entry((branch, index)).or_insert_with(|| wallet.derive(branch, index));
-        match (derived.as_ref(), script) {
-            (Some(_), None) => Ownership::ScriptUnknown { branch, index },
-            (Some(d), Some(script)) if d.script_pubkey == *script => {
-                Ownership::Wallet { branch, index, differs: differs(d) }
-            }
-            _ => Ownership::ClaimsWalletDoesNotDerive { branch: Some(branch), index: Some(index) },
-        }
-    }
-}
-
-/// The input's scripts and taproot data that are present and differ from the derived ones.
-fn input_differs(input: &Input, d: &Derived) -> Vec<&'static str> {
-    let tap = d.taproot.as_ref();
-    let mut differs = Vec::new();
-    if input.witness_script.is_some() && input.witness_script != d.witness_script {
-        differs.push("witness script");
-    }
-    if input.redeem_script.is_some() && input.redeem_script != d.redeem_script {
-        differs.push("redeem script");
-    }
-    if input.tap_internal_key.is_some() && input.tap_internal_key != tap.map(|t| t.internal_key) {
-        differs.push("taproot internal key");
-    }
-    if input.tap_merkle_root.is_some() && input.tap_merkle_root != tap.and_then(|t| t.merkle_root) {
-        differs.push("taproot merkle root");
-    }
-    let leaves_derive = input.tap_scripts.iter().all(|(control_block, (script, version))| {
-        tap.is_some_and(|t| {
-            t.leaves.iter().any(|leaf| {
-                leaf.script == *script
-                    && leaf.version == *version
-                    && leaf.control_block == *control_block
-            })
-        })
-    });
-    if !leaves_derive {
-        differs.push("taproot leaf script");
-    }
-    differs
-}
-
-/// The output's scripts and taproot data that are present and differ from the derived ones.
-fn output_differs(output: &Output, d: &Derived) -> Vec<&'static str> {
-    let tap = d.taproot.as_ref();
-    let mut differs = Vec::new();
-    if output.witness_script.is_some() && output.witness_script != d.witness_script {
-        differs.push("witness script");
-    }
-    if output.redeem_script.is_some() && output.redeem_script != d.redeem_script {
-        differs.push("redeem script");
-    }
-    if output.tap_internal_key.is_some() && output.tap_internal_key != tap.map(|t| t.internal_key) {
-        differs.push("taproot internal key");
-    }
-    if output.tap_tree.is_some()
-        && output.tap_tree.as_ref() != tap.and_then(|t| t.tap_tree.as_ref())
-    {
-        differs.push("taproot tree");
-    }
-    differs
-}
 
 fn key_origins(bip32: &Bip32Origins, tap: &TapOrigins) -> Vec<KeyOrigin> {
     let bip32 = bip32.iter().map(|(key, (fingerprint, path))| KeyOrigin {

@@ -16,8 +16,8 @@ use miniscript::descriptor::{DescriptorPublicKey, SinglePubKey};
 use miniscript::{Descriptor, ForEachKey};
 
 use super::branch_path;
-use crate::network::{network_kind, network_name};
-use crate::slip132::{self, Version};
+use crate::base::network::{network_kind, network_name};
+use crate::base::slip132::{self, Version};
 
 /// Where a key sits in the descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,121 @@
+//! Why a policy, an intent or a signing request could not be read (SPEC 5 `error.code`
+//! `POLICY_INVALID`, `INTENT_MALFORMED`, `PSBT_MALFORMED`).
+
+use core::fmt;
+
+/// A policy file that cannot be used (`POLICY_INVALID`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The file is larger than [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES).
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The TOML does not parse or does not have the policy's shape (unknown keys included).
+    Toml {
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A field has a value the SPEC does not allow.
+    Field {
+        /// The field, as written in the file (for example `approvals.quorum`).
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The descriptor does not parse or is not a supported multisig shape.
+    Descriptor {
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { limit } => write!(f, "the policy is larger than {limit} bytes"),
+            Self::Toml { message } => write!(
+                f,
+                "the policy is not valid TOML of the policy's shape: {}",
+                message.trim_end()
+            ),
+            Self::Field { field, problem } => write!(f, "policy field `{field}`: {problem}"),
+            Self::Descriptor { problem } => write!(f, "policy field `descriptor`: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// An intent file that cannot be read as an intent (`INTENT_MALFORMED`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IntentError {
+    /// The file is larger than [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES).
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The JSON does not parse or does not have the intent's shape (unknown fields included).
+    Json {
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A field has a value the SPEC does not allow.
+    Field {
+        /// The field, as a JSON path (for example `payments[0].address`).
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+impl fmt::Display for IntentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { limit } => write!(f, "the intent is larger than {limit} bytes"),
+            Self::Json { message } => {
+                write!(f, "the intent is not valid JSON of the intent's shape: {message}")
+            }
+            Self::Field { field, problem } => write!(f, "intent field `{field}`: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for IntentError {}
+
+/// A signing request that cannot be read as a PSBT (`PSBT_MALFORMED`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// More than [`MAX_REQUEST_BYTES`](crate::MAX_REQUEST_BYTES); refused before decoding.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Neither raw PSBT bytes, nor hex, nor base64 of them.
+    Encoding {
+        /// What was wrong.
+        problem: String,
+    },
+    /// The bytes are not a valid PSBT.
+    Psbt {
+        /// What the parser refused.
+        problem: String,
+    },
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { limit } => {
+                write!(f, "the request is larger than {limit} bytes and was not read")
+            }
+            Self::Encoding { problem } => write!(f, "the request is not a PSBT: {problem}"),
+            Self::Psbt { problem } => write!(f, "the PSBT is malformed: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}

@@ -1,0 +1,118 @@
+//! The report: SPEC 4's object, built from what the checks established and found.
+//!
+//! It is plain data and complete: it serialises to the JSON object of SPEC 4 as it is, and
+//! it carries what the text view shows beside it (a payment's memo, a script without an
+//! address), so rendering reads the report and nothing else.
+
+use serde::Serialize;
+
+use crate::checks::{Finding, Severity};
+
+/// The verdict: `approved` only when no finding is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The request does exactly what the intent says: it may be signed.
+    Approved,
+    /// At least one error finding: do not sign.
+    Rejected,
+}
+
+/// The intent as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntentSummary {
+    /// The intent id.
+    pub id: String,
+    /// Hex SHA-256 of the signed message (SPEC 1.2).
+    pub digest: String,
+    /// Approvers whose signatures verified, once each, in the policy's order.
+    pub approved_by: Vec<String>,
+    /// The policy's quorum.
+    pub quorum: usize,
+}
+
+/// One input as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    /// Index in the transaction.
+    pub index: usize,
+    /// `txid:vout` spent.
+    pub outpoint: String,
+    /// The amount spent, when known from UTXO data.
+    pub amount_sat: Option<u64>,
+    /// The derivation branch (0 receive, 1 change), when the input is the wallet's.
+    pub branch: Option<u32>,
+    /// The derivation index, when the input is the wallet's.
+    pub derivation_index: Option<u32>,
+}
+
+/// The role an output plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Pays an intent payment.
+    Payment,
+    /// Returns to the wallet at a derived change address.
+    Change,
+    /// Neither: the request is rejected.
+    Unapproved,
+}
+
+/// One output as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputSummary {
+    /// Index in the transaction.
+    pub index: usize,
+    /// The address of the script on the policy's network; `None` for scripts with none.
+    pub address: Option<String>,
+    /// The amount paid.
+    pub amount_sat: u64,
+    /// The role.
+    pub role: Role,
+    /// For a payment: the index of the intent payment it matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<usize>,
+    /// For change: the derivation branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<u32>,
+    /// For change: the derivation index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derivation_index: Option<u32>,
+}
+
+/// The result of a verification: SPEC 4's object, serialisable as it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Approved or rejected.
+    pub verdict: Verdict,
+    /// The unsigned transaction's txid.
+    pub txid: String,
+    /// The policy's wallet name.
+    pub wallet: String,
+    /// The policy's network.
+    pub network: String,
+    /// The intent.
+    pub intent: IntentSummary,
+    /// Every input.
+    pub inputs: Vec<InputSummary>,
+    /// Every output.
+    pub outputs: Vec<OutputSummary>,
+    /// Inputs minus outputs; `None` when an input's amount is unknown.
+    pub fee_sat: Option<i64>,
+    /// Fee over the estimated final virtual size; `None` when the fee is unknown.
+    pub fee_rate_sat_vb: Option<f64>,
+    /// Every finding, errors and warnings.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Returns the findings of severity error.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity() == Severity::Error)
+    }
+
+    /// Returns `true` when the verdict is approved.
+    pub fn is_approved(&self) -> bool {
+        self.verdict == Verdict::Approved
+    }
+}
