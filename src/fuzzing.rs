@@ -12,8 +12,7 @@ use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, TapSighashType};
 
 use crate::parse::psbt::{not_allowed_field, Location};
 
-use crate::report::{Role, Verdict};
-use crate::{verify, Intent, Policy, Request, Timestamp};
+use crate::{verify, Intent, Policy, Request, Role, Timestamp, Verdict};
 
 /// Decodes a request (encoding detection, size cap, strict parse). Must never panic; a
 /// request that parses must re-encode to bytes that parse to the same request.

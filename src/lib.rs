@@ -76,7 +76,7 @@ pub use base::limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
 pub use base::network::network_name;
 pub use base::time::{Timestamp, TimestampError};
 pub use checks::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
-pub use checks::{Code, Finding, Place, Severity, MAX_MESSAGE_CHARS};
+pub use checks::{Code, Finding, Place, Role, Severity, MAX_MESSAGE_CHARS};
 pub use error::{Error, ErrorCode};
 pub use ledger::{Ledger, LedgerError, MemoryLedger};
 pub use parse::intent::{Approval, Intent, Payment, PaymentDraft, MESSAGE_PREFIX};
@@ -87,7 +87,7 @@ pub use parse::policy::{
 };
 pub use parse::request::{decode_encoding, Encoding, Request};
 pub use parse::{IntentError, PolicyError, RequestError};
-pub use report::{InputSummary, IntentSummary, OutputSummary, Report, Role, Verdict};
+pub use report::{InputSummary, IntentSummary, OutputSummary, Report, Verdict};
 pub use verify::{verify, Verifier};
 
 /// The wallet's descriptor, prepared for derivation: what every script is compared with.

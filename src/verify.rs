@@ -1,15 +1,14 @@
 //! The pipeline behind [`verify`]: the checks (stage 3), the ledger, and the report built
 //! above them (stage 4).
 
-use crate::base::network::network_name;
 use crate::base::time::Timestamp;
-use crate::checks::{self, merge_duplicates, Checked, Code, Fee, Finding, Place, Severity};
+use crate::checks::{self, merge_duplicates, Code, Finding, Place, Severity};
 use crate::error::Error;
 use crate::ledger::Ledger;
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 use crate::parse::request::Request;
-use crate::report::{InputSummary, IntentSummary, Report, Verdict};
+use crate::report::{self, Report};
 
 /// A verifier prepared once from a policy and reused for every request of that wallet.
 ///
@@ -65,67 +64,40 @@ pub fn verify(
     now: Timestamp,
     ledger: Option<&dyn Ledger>,
 ) -> Result<Report, Error> {
-    let tx = request.unsigned_tx();
-    let Checked { approved_by, inputs: facts, outputs, fee, mut findings } =
-        checks::run(policy, intent, request, now);
-
-    let txid = request.txid();
-    let digest = intent.digest_hex();
+    let mut checked = checks::run(policy, intent, request, now);
     if let Some(ledger) = ledger {
-        let rejected = findings.iter().any(|f| f.severity() == Severity::Error);
-        let bound = if rejected {
-            ledger.bound(policy.name(), intent.id())?
-        } else {
-            Some(ledger.bind(policy.name(), intent.id(), &digest, txid)?)
-        };
-        if let Some(bound) = bound.filter(|b| *b != txid) {
-            findings.push(Finding::new(
-                Code::IntentReplayed,
-                Place::Request,
-                format!(
-                    "intent {:?} was already approved for transaction {bound}; this request is transaction {txid}",
-                    intent.id()
-                ),
-            ));
-        }
+        let rejected = checked.findings.iter().any(|f| f.severity() == Severity::Error);
+        checked.findings.extend(replay(policy, intent, request, ledger, rejected)?);
     }
+    checked.findings = merge_duplicates(checked.findings);
+    Ok(report::build(policy, intent, request, checked))
+}
 
-    let findings = merge_duplicates(findings);
-    let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
-        Verdict::Rejected
+/// SPEC 2.5: an approved request binds the intent to its txid; any request whose intent is
+/// bound to another txid is replayed.
+fn replay(
+    policy: &Policy,
+    intent: &Intent,
+    request: &Request,
+    ledger: &dyn Ledger,
+    rejected: bool,
+) -> Result<Option<Finding>, Error> {
+    let txid = request.txid();
+    let bound = if rejected {
+        ledger.bound(policy.name(), intent.id())?
     } else {
-        Verdict::Approved
+        Some(ledger.bind(policy.name(), intent.id(), &intent.digest_hex(), txid)?)
     };
-    let inputs = tx
-        .input
-        .iter()
-        .zip(&facts)
-        .enumerate()
-        .map(|(index, (txin, f))| InputSummary {
-            index,
-            outpoint: txin.previous_output.to_string(),
-            amount_sat: f.amount.map(|a| a.to_sat()),
-            branch: f.owned_at.map(|(b, _)| b),
-            derivation_index: f.owned_at.map(|(_, i)| i),
-        })
-        .collect();
-    Ok(Report {
-        verdict,
-        txid: txid.to_string(),
-        wallet: policy.name().to_owned(),
-        network: network_name(policy.network()).to_owned(),
-        intent: IntentSummary {
-            id: intent.id().to_owned(),
-            digest,
-            approved_by,
-            quorum: policy.quorum(),
-        },
-        inputs,
-        outputs,
-        fee_sat: fee.as_ref().and_then(|f| i64::try_from(f.sat).ok()),
-        fee_rate_sat_vb: fee.as_ref().map(Fee::rate),
-        findings,
-    })
+    Ok(bound.filter(|b| *b != txid).map(|bound| {
+        Finding::new(
+            Code::IntentReplayed,
+            Place::Request,
+            format!(
+                "intent {:?} was already approved for transaction {bound}; this request is transaction {txid}",
+                intent.id()
+            ),
+        )
+    }))
 }
 
 #[cfg(test)]

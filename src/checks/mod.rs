@@ -18,13 +18,14 @@ use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 use crate::parse::psbt::{not_allowed_field, Location};
 use crate::parse::request::Request;
-use crate::report::OutputSummary;
 
 pub(crate) use self::fee::Fee;
 pub use self::findings::{Code, Finding, Place, Severity, MAX_MESSAGE_CHARS};
 pub(crate) use self::inputs::InputFacts;
 pub(crate) use self::intent::check as check_intent;
 pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
+pub(crate) use self::outputs::OutputFacts;
+pub use self::outputs::Role;
 
 /// What the checks established about a request, and every finding, in check order.
 pub(crate) struct Checked {
@@ -32,8 +33,8 @@ pub(crate) struct Checked {
     pub approved_by: Vec<String>,
     /// What was established about each input, in order.
     pub inputs: Vec<InputFacts>,
-    /// Each output as the report shows it, in order.
-    pub outputs: Vec<OutputSummary>,
+    /// What was established about each output, in order.
+    pub outputs: Vec<OutputFacts>,
     /// The fee, when every input's amount is known.
     pub fee: Option<Fee>,
     /// Every finding, in the order the checks made them.

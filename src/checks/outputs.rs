@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use miniscript::bitcoin::psbt::Output;
 use miniscript::bitcoin::{Address, Amount, ScriptBuf, Transaction};
+use serde::Serialize;
 
 use super::first_few;
 use super::{Code, Finding, Place};
@@ -15,16 +16,38 @@ use crate::base::text::abbreviated_hex;
 use crate::model::claims::{output_differs, Claim, Derivations};
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
-use crate::report::{OutputSummary, Role};
 
-/// Checks every output and payment; returns the outputs as the report shows them.
+/// The role an output plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Pays an intent payment.
+    Payment,
+    /// Returns to the wallet at a derived change address.
+    Change,
+    /// Neither: the request is rejected.
+    Unapproved,
+}
+
+/// What the checks established about one output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OutputFacts {
+    /// The role it plays.
+    pub role: Role,
+    /// For a payment: the index of the intent payment it matches.
+    pub payment: Option<usize>,
+    /// For change: the (branch, index) it was verified to derive at.
+    pub change_at: Option<(u32, u32)>,
+}
+
+/// Checks every output and payment; returns what was established about each output.
 pub(crate) fn check(
     policy: &Policy,
     intent: &Intent,
     tx: &Transaction,
     outputs: &[Output],
     out: &mut Vec<Finding>,
-) -> Vec<OutputSummary> {
+) -> Vec<OutputFacts> {
     let mut derivations = Derivations::new(policy.wallet());
     let limits = policy.limits();
     let payments = intent.payments();
@@ -48,20 +71,11 @@ pub(crate) fn check(
     for (index, (txout, output)) in tx.output.iter().zip(outputs).enumerate() {
         let place = Place::Output(index);
         let amount = txout.value;
-        let mut summary = OutputSummary {
-            index,
-            address: Address::from_script(&txout.script_pubkey, policy.network())
-                .ok()
-                .map(|a| a.to_string()),
-            amount_sat: amount.to_sat(),
-            role: Role::Unapproved,
-            payment: None,
-            branch: None,
-            derivation_index: None,
+        let mut summary = OutputFacts { role: Role::Unapproved, payment: None, change_at: None };
+        let shown = match Address::from_script(&txout.script_pubkey, policy.network()) {
+            Ok(address) => address.to_string(),
+            Err(_) => format!("script {}", abbreviated_hex(txout.script_pubkey.as_bytes())),
         };
-        let shown = summary.address.clone().unwrap_or_else(|| {
-            format!("script {}", abbreviated_hex(txout.script_pubkey.as_bytes()))
-        });
 
         // 1. An exact (script, amount) match with a payment not yet matched.
         let hit = unmatched.get_mut(&(&txout.script_pubkey, amount)).and_then(Vec::pop);
@@ -113,8 +127,7 @@ pub(crate) fn check(
                     }
                     change_outputs = change_outputs.saturating_add(1);
                     summary.role = Role::Change;
-                    summary.branch = Some(branch);
-                    summary.derivation_index = Some(at);
+                    summary.change_at = Some((branch, at));
                 }
                 summaries.push(summary);
                 continue;

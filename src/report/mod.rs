@@ -4,9 +4,15 @@
 //! it carries what the text view shows beside it (a payment's memo, a script without an
 //! address), so rendering reads the report and nothing else.
 
+use miniscript::bitcoin::hex::DisplayHex;
+use miniscript::bitcoin::Address;
 use serde::Serialize;
 
-use crate::checks::{Finding, Severity};
+use crate::base::network::network_name;
+use crate::checks::{Checked, Finding, Role, Severity};
+use crate::parse::intent::Intent;
+use crate::parse::policy::Policy;
+use crate::parse::request::Request;
 
 /// The verdict: `approved` only when no finding is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,18 +52,6 @@ pub struct InputSummary {
     pub derivation_index: Option<u32>,
 }
 
-/// The role an output plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Pays an intent payment.
-    Payment,
-    /// Returns to the wallet at a derived change address.
-    Change,
-    /// Neither: the request is rejected.
-    Unapproved,
-}
-
 /// One output as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutputSummary {
@@ -78,6 +72,14 @@ pub struct OutputSummary {
     /// For change: the derivation index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derivation_index: Option<u32>,
+    /// The output script, hex. Not part of SPEC 4's object: the text view shows it for an
+    /// output whose script has no address.
+    #[serde(skip)]
+    pub script_pubkey: String,
+    /// For a payment: the intent payment's memo, if it has one. Not part of SPEC 4's object.
+    /// Untrusted text: escape it before showing it.
+    #[serde(skip)]
+    pub memo: Option<String>,
 }
 
 /// The result of a verification: SPEC 4's object, serialisable as it is.
@@ -114,5 +116,76 @@ impl Report {
     /// Returns `true` when the verdict is approved.
     pub fn is_approved(&self) -> bool {
         self.verdict == Verdict::Approved
+    }
+}
+
+/// Builds the report of one verification from what the checks established and found
+/// (findings already merged, the ledger's included): SPEC 4's object and what its text view
+/// shows beside it.
+pub(crate) fn build(
+    policy: &Policy,
+    intent: &Intent,
+    request: &Request,
+    checked: Checked,
+) -> Report {
+    let Checked { approved_by, inputs, outputs, fee, findings } = checked;
+    let tx = request.unsigned_tx();
+    let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
+        Verdict::Rejected
+    } else {
+        Verdict::Approved
+    };
+    let inputs = tx
+        .input
+        .iter()
+        .zip(&inputs)
+        .enumerate()
+        .map(|(index, (txin, f))| InputSummary {
+            index,
+            outpoint: txin.previous_output.to_string(),
+            amount_sat: f.amount.map(|a| a.to_sat()),
+            branch: f.owned_at.map(|(b, _)| b),
+            derivation_index: f.owned_at.map(|(_, i)| i),
+        })
+        .collect();
+    let outputs = tx
+        .output
+        .iter()
+        .zip(&outputs)
+        .enumerate()
+        .map(|(index, (txout, f))| OutputSummary {
+            index,
+            address: Address::from_script(&txout.script_pubkey, policy.network())
+                .ok()
+                .map(|a| a.to_string()),
+            amount_sat: txout.value.to_sat(),
+            role: f.role,
+            payment: f.payment,
+            branch: f.change_at.map(|(b, _)| b),
+            derivation_index: f.change_at.map(|(_, i)| i),
+            script_pubkey: txout.script_pubkey.as_bytes().to_lower_hex_string(),
+            memo: f
+                .payment
+                .and_then(|n| intent.payments().get(n))
+                .and_then(|p| p.memo())
+                .map(str::to_owned),
+        })
+        .collect();
+    Report {
+        verdict,
+        txid: request.txid().to_string(),
+        wallet: policy.name().to_owned(),
+        network: network_name(policy.network()).to_owned(),
+        intent: IntentSummary {
+            id: intent.id().to_owned(),
+            digest: intent.digest_hex(),
+            approved_by,
+            quorum: policy.quorum(),
+        },
+        inputs,
+        outputs,
+        fee_sat: fee.as_ref().and_then(|f| i64::try_from(f.sat).ok()),
+        fee_rate_sat_vb: fee.as_ref().map(|f| f.rate()),
+        findings,
     }
 }

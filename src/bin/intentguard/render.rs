@@ -5,9 +5,8 @@
 //! [`display_safe`](intentguard::text::display_safe) first, so nothing in a file can move
 //! the cursor, paint colours or reorder text.
 
-use intentguard::bitcoin::Transaction;
 use intentguard::text::display_safe;
-use intentguard::{Finding, Intent, Place, Report, Role, Severity, Verdict};
+use intentguard::{Finding, Place, Report, Role, Severity, Verdict};
 use intentguard::{InputSummary, OutputSummary};
 
 pub mod inspect;
@@ -79,9 +78,8 @@ impl Out {
     }
 }
 
-/// Renders `report` as text. `intent` supplies the payments' memos and `tx` the scripts of
-/// outputs that have no address; both are the ones the report was made from.
-pub fn render(report: &Report, intent: &Intent, tx: &Transaction, colour: bool) -> String {
+/// Renders `report` as text: everything shown comes from the report.
+pub fn render(report: &Report, colour: bool) -> String {
     let mut out = Out { text: String::new(), colour };
     let banner = banner(&out, report.verdict);
 
@@ -114,7 +112,7 @@ pub fn render(report: &Report, intent: &Intent, tx: &Transaction, colour: bool) 
 
     out.line(&format!("outputs ({})", report.outputs.len()), 0, "");
     for output in &report.outputs {
-        render_output(&mut out, output, intent, tx);
+        render_output(&mut out, output);
     }
     out.blank();
 
@@ -175,7 +173,7 @@ fn render_input(out: &mut Out, input: &InputSummary) {
     out.line(&" ".repeat(DETAIL), DETAIL, &format!("{amount}, {owner}"));
 }
 
-fn render_output(out: &mut Out, output: &OutputSummary, intent: &Intent, tx: &Transaction) {
+fn render_output(out: &mut Out, output: &OutputSummary) {
     let role = match output.role {
         Role::Payment => match output.payment {
             Some(n) => format!("payment {n}"),
@@ -200,17 +198,10 @@ fn render_output(out: &mut Out, output: &OutputSummary, intent: &Intent, tx: &Tr
     );
     let destination = match &output.address {
         Some(address) => display_safe(address),
-        None => match tx.output.get(output.index) {
-            Some(txout) => format!("script {} (no address)", txout.script_pubkey.to_hex_string()),
-            None => "no address".to_owned(),
-        },
+        None => format!("script {} (no address)", output.script_pubkey),
     };
     out.line(&" ".repeat(DETAIL), DETAIL, &destination);
-    let memo = match (output.role, output.payment) {
-        (Role::Payment, Some(n)) => intent.payments().get(n).and_then(|p| p.memo()),
-        _ => None,
-    };
-    if let Some(memo) = memo {
+    if let Some(memo) = &output.memo {
         out.line(&format!("{}memo: ", " ".repeat(DETAIL)), DETAIL + 6, &display_safe(memo));
     }
 }
@@ -346,11 +337,7 @@ fn wrap(prefix: &str, indent: usize, text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use intentguard::bitcoin::absolute::LockTime;
-    use intentguard::bitcoin::transaction::Version;
-    use intentguard::bitcoin::{Amount, ScriptBuf, TxOut};
-    use intentguard::Code;
-    use intentguard::IntentSummary;
+    use intentguard::{Code, Intent, IntentSummary};
 
     use super::*;
 
@@ -373,20 +360,6 @@ mod tests {
 
     const TXID: &str = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b";
     const DIGEST: &str = "547963ca69b1c7575f646c6dbb27792036726f75f9b73639f1a5b46d4a15c1e9";
-
-    fn tx() -> Transaction {
-        let out = |script: ScriptBuf| TxOut { value: Amount::from_sat(1), script_pubkey: script };
-        Transaction {
-            version: Version::TWO,
-            lock_time: LockTime::ZERO,
-            input: vec![],
-            output: vec![
-                out(ScriptBuf::new()),
-                out(ScriptBuf::new()),
-                out(ScriptBuf::from_bytes(vec![0x6a, 0x02, 0xbe, 0xef])),
-            ],
-        }
-    }
 
     fn report(verdict: Verdict, findings: Vec<Finding>) -> Report {
         Report {
@@ -425,6 +398,10 @@ mod tests {
                     payment: Some(0),
                     branch: None,
                     derivation_index: None,
+                    script_pubkey: String::new(),
+                    memo: Intent::from_json(INTENT).unwrap().payments()[0]
+                        .memo()
+                        .map(str::to_owned),
                 },
                 OutputSummary {
                     index: 1,
@@ -436,6 +413,8 @@ mod tests {
                     payment: None,
                     branch: Some(1),
                     derivation_index: Some(3),
+                    script_pubkey: String::new(),
+                    memo: None,
                 },
                 OutputSummary {
                     index: 2,
@@ -445,6 +424,8 @@ mod tests {
                     payment: None,
                     branch: None,
                     derivation_index: None,
+                    script_pubkey: "6a02beef".to_owned(),
+                    memo: None,
                 },
             ],
             fee_sat: Some(10_000),
@@ -454,8 +435,7 @@ mod tests {
     }
 
     fn rendered(report: &Report, colour: bool) -> String {
-        let intent = Intent::from_json(INTENT).unwrap();
-        render(report, &intent, &tx(), colour)
+        render(report, colour)
     }
 
     #[test]

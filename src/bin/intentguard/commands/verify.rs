@@ -15,19 +15,12 @@ use crate::render::render;
 /// Runs the command and prints its result.
 pub fn run(args: &Verify) -> Outcome {
     match verify(args) {
-        Ok(verified) => print(args.format, &verified),
+        Ok(report) => print(args.format, &report),
         Err(failure) => failure.emit(args.format),
     }
 }
 
-/// What a verification produced, with what the text view shows beside the report.
-struct Verified {
-    report: Report,
-    intent: Intent,
-    request: Request,
-}
-
-fn verify(args: &Verify) -> Result<Verified, Failure> {
+fn verify(args: &Verify) -> Result<Report, Failure> {
     let now = match args.now {
         Some(now) => now,
         None => system_now()?,
@@ -44,17 +37,15 @@ fn verify(args: &Verify) -> Result<Verified, Failure> {
     let request = read_request(&args.psbt)?;
 
     let ledger = ledger::open(&choice)?;
-    let report =
-        intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
-            let failure = Failure::library(None, &e);
-            match &choice {
-                Choice::None => failure,
-                Choice::Sqlite { .. } | Choice::Postgres { .. } => {
-                    failure.advise(ledger::advice(&choice))
-                }
+    intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
+        let failure = Failure::library(None, &e);
+        match &choice {
+            Choice::None => failure,
+            Choice::Sqlite { .. } | Choice::Postgres { .. } => {
+                failure.advise(ledger::advice(&choice))
             }
-        })?;
-    Ok(Verified { report, intent, request })
+        }
+    })
 }
 
 /// Reads the system clock as a [`Timestamp`].
@@ -89,8 +80,7 @@ fn read_request(path: &Path) -> Result<Request, Failure> {
         .map_err(|e| Failure::library(Some(&describe(path, true)), &e.into()))
 }
 
-fn print(format: Format, verified: &Verified) -> Outcome {
-    let report = &verified.report;
+fn print(format: Format, report: &Report) -> Outcome {
     let text = match format {
         Format::Json => match serde_json::to_string_pretty(report) {
             Ok(mut json) => {
@@ -101,7 +91,7 @@ fn print(format: Format, verified: &Verified) -> Outcome {
                 return Failure::io(format!("cannot serialise the report: {e}")).emit(format);
             }
         },
-        Format::Text => render(report, &verified.intent, verified.request.unsigned_tx(), colour()),
+        Format::Text => render(report, colour()),
     };
     if let Err(e) = write_stdout(&text) {
         // Exit code 0 would mean "sign": a report nobody could read must not say so.
