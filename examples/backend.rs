@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match worker.join() {
             Ok(Ok((name, report))) => route(&name, &report),
             // Could not verify: treat exactly like a rejection.
-            Ok(Err(e)) => println!("could not verify ({}): {e} -> never sign", e.code()),
+            Ok(Err(e)) => println!("could not verify ({}): {e:#} -> never sign", e.code()),
             Err(_) => println!("a worker panicked -> never sign"),
         }
     }

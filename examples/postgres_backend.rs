@@ -64,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for worker in workers {
         match worker.join() {
             Ok(Ok(line)) => println!("{line}"),
-            Ok(Err(e)) => println!("could not verify ({}): {e}; do not sign", e.code()),
+            Ok(Err(e)) => println!("could not verify ({}): {e:#}; do not sign", e.code()),
             Err(_) => return Err("a worker panicked".into()),
         }
     }

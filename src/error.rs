@@ -74,19 +74,41 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The stage error this one wraps.
+    fn inner(&self) -> &(dyn std::error::Error + 'static) {
         match self {
-            Error::Policy(e) => e.fmt(f),
-            Error::Intent(e) => e.fmt(f),
-            Error::Request(e) => e.fmt(f),
-            Error::Ledger(e) => e.fmt(f),
+            Error::Policy(e) => e,
+            Error::Intent(e) => e,
+            Error::Request(e) => e,
+            Error::Ledger(e) => e,
         }
     }
 }
 
-/// `Error` is transparent: its `Display` is the stage error's, so it reports no `source`.
-impl std::error::Error for Error {}
+/// `Error` is transparent: it displays as the stage error it wraps, and its `source` is that
+/// error's. The alternate form (`{:#}`) writes the whole chain on one line, each cause after
+/// `": "`, as a person should read it: `the PSBT is malformed: input 0, key type 0x00 …`.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner();
+        fmt::Display::fmt(inner, f)?;
+        if f.alternate() {
+            let mut source = inner.source();
+            while let Some(cause) = source {
+                write!(f, ": {cause}")?;
+                source = cause.source();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner().source()
+    }
+}
 
 impl From<PolicyError> for Error {
     fn from(e: PolicyError) -> Self {
@@ -109,5 +131,53 @@ impl From<RequestError> for Error {
 impl From<LedgerError> for Error {
     fn from(e: LedgerError) -> Self {
         Error::Ledger(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+    use crate::parse::psbt::{Location, PsbtParseError};
+    use crate::Request;
+
+    #[test]
+    fn a_parser_error_keeps_its_type_as_the_source() {
+        let error =
+            Error::from(Request::from_bytes(b"psbt\xff\x01\xfb\x04\x02\x00\x00\x00").unwrap_err());
+        assert_eq!(error.code(), ErrorCode::PsbtMalformed);
+        assert_eq!(error.to_string(), "the PSBT is malformed");
+        let source = error.source().and_then(|s| s.downcast_ref::<PsbtParseError>());
+        assert_eq!(source.map(PsbtParseError::location), Some(Location::Global));
+        assert_eq!(
+            format!("{error:#}"),
+            "the PSBT is malformed: global map: the input ends inside the map, before its 0x00 separator"
+        );
+    }
+
+    #[test]
+    fn errors_without_a_cause_read_the_same_either_way() {
+        let error = Error::from(LedgerError::new("the file is locked"));
+        assert_eq!(error.code(), ErrorCode::Ledger);
+        assert!(error.source().is_none());
+        assert_eq!(format!("{error:#}"), error.to_string());
+    }
+
+    #[test]
+    fn codes_are_the_spec_ones() {
+        let codes = [
+            ErrorCode::PolicyInvalid,
+            ErrorCode::IntentMalformed,
+            ErrorCode::PsbtMalformed,
+            ErrorCode::Ledger,
+            ErrorCode::Usage,
+            ErrorCode::Io,
+        ];
+        let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            names,
+            ["POLICY_INVALID", "INTENT_MALFORMED", "PSBT_MALFORMED", "LEDGER", "USAGE", "IO"]
+        );
     }
 }

@@ -1,7 +1,14 @@
 //! Why a policy, an intent or a signing request could not be read (SPEC 5 `error.code`
 //! `POLICY_INVALID`, `INTENT_MALFORMED`, `PSBT_MALFORMED`).
+//!
+//! Each error's `Display` says what is wrong at its own level; the error it comes from, when
+//! it is one of ours, is its `source()`. Messages of the TOML and JSON parsers are kept as
+//! text, redacted (SPEC 2.8): the parsers' own errors can quote the file, which may be a
+//! secret given by mistake, so they are not kept.
 
 use core::fmt;
+
+use super::psbt::PsbtParseError;
 
 /// A policy file that cannot be used (`POLICY_INVALID`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,11 +106,12 @@ pub enum RequestError {
         /// What was wrong.
         problem: String,
     },
-    /// The bytes are not a valid PSBT.
-    Psbt {
-        /// What the parser refused.
-        problem: String,
-    },
+    /// The bytes are not a valid PSBT: the strict parser's error, with where it found the
+    /// problem, is the [`source`](std::error::Error::source).
+    Psbt(PsbtParseError),
+    /// A valid version 2 PSBT whose inputs require incompatible lock time types, so that no
+    /// transaction can be built from it (BIP-370).
+    LocktimeUndetermined,
 }
 
 impl fmt::Display for RequestError {
@@ -113,9 +121,26 @@ impl fmt::Display for RequestError {
                 write!(f, "the request is larger than {limit} bytes and was not read")
             }
             Self::Encoding { problem } => write!(f, "the request is not a PSBT: {problem}"),
-            Self::Psbt { problem } => write!(f, "the PSBT is malformed: {problem}"),
+            Self::Psbt(_) => write!(f, "the PSBT is malformed"),
+            Self::LocktimeUndetermined => write!(
+                f,
+                "the PSBT is malformed: the inputs of this version 2 PSBT require incompatible lock time types, so no transaction can be built from it (BIP-370)"
+            ),
         }
     }
 }
 
-impl std::error::Error for RequestError {}
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Psbt(e) => Some(e),
+            Self::TooLarge { .. } | Self::Encoding { .. } | Self::LocktimeUndetermined => None,
+        }
+    }
+}
+
+impl From<PsbtParseError> for RequestError {
+    fn from(e: PsbtParseError) -> Self {
+        RequestError::Psbt(e)
+    }
+}

@@ -175,12 +175,9 @@ fn encoding(problem: &str) -> RequestError {
 /// 373 ([`crate::parse::psbt::parse_for_verification`]: a previous transaction that does not match
 /// its outpoint is a finding of the verifier), and requires a transaction that can be built.
 fn parse_psbt(bytes: &[u8]) -> Result<(Psbt, u32), RequestError> {
-    let parsed = crate::parse::psbt::parse_for_verification(bytes)
-        .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
+    let parsed = crate::parse::psbt::parse_for_verification(bytes)?;
     if !parsed.locktime_determined {
-        return Err(RequestError::Psbt {
-            problem: "the inputs of this version 2 PSBT require incompatible lock time types, so no transaction can be built from it (BIP-370)".to_owned(),
-        });
+        return Err(RequestError::LocktimeUndetermined);
     }
     Ok((parsed.psbt, parsed.version))
 }
@@ -208,6 +205,14 @@ mod tests {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The whole message of a request the strict parser refuses: this error and its source.
+    fn psbt_problem(bytes: &[u8]) -> String {
+        match Request::from_bytes(bytes) {
+            Err(e @ RequestError::Psbt(_)) => format!("{e:#}", e = crate::Error::from(e)),
+            other => panic!("not refused by the PSBT parser: {other:?}"),
+        }
+    }
+
     #[test]
     fn raw_bytes_are_taken_exactly() {
         let raw = raw();
@@ -221,18 +226,14 @@ mod tests {
             Ok((Encoding::Raw, Cow::Borrowed(with_newline.as_slice())))
         );
         assert_eq!(
-            Request::from_bytes(&with_newline),
-            Err(RequestError::Psbt {
-                problem: "after the last map: 1 byte follows the last output map".to_owned()
-            })
+            psbt_problem(&with_newline),
+            "the PSBT is malformed: after the last map: 1 byte follows the last output map"
         );
         let mut with_crlf = raw.clone();
         with_crlf.extend_from_slice(b"\r\n");
         assert_eq!(
-            Request::from_bytes(&with_crlf),
-            Err(RequestError::Psbt {
-                problem: "after the last map: 2 bytes follow the last output map".to_owned()
-            })
+            psbt_problem(&with_crlf),
+            "the PSBT is malformed: after the last map: 2 bytes follow the last output map"
         );
     }
 

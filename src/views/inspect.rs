@@ -359,8 +359,7 @@ pub struct OutputInspection {
 /// three encodings, or not exactly one valid PSBT; the message is the parser's.
 pub fn inspect_bytes(bytes: &[u8], policy: Option<&Policy>) -> Result<Inspection, RequestError> {
     let (_, raw) = decode_encoding(bytes)?;
-    let parsed = crate::parse::psbt::parse(&raw)
-        .map_err(|e| RequestError::Psbt { problem: e.to_string() })?;
+    let parsed = crate::parse::psbt::parse(&raw).map_err(RequestError::Psbt)?;
     Ok(inspect(&parsed, policy))
 }
 

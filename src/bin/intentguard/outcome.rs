@@ -68,8 +68,8 @@ impl Failure {
     /// A library error; `source` names the file it is about, if any.
     pub fn library(source: Option<&str>, error: &intentguard::Error) -> Failure {
         let message = match source {
-            Some(source) => format!("{source}: {error}"),
-            None => error.to_string(),
+            Some(source) => format!("{source}: {error:#}"),
+            None => format!("{error:#}"),
         };
         let advice = match error {
             intentguard::Error::Policy(_) => {
