@@ -4,6 +4,7 @@
 
 pub(crate) mod amount;
 pub(crate) mod duration;
+pub(crate) mod hex;
 pub(crate) mod limits;
 pub(crate) mod network;
 pub(crate) mod redact;

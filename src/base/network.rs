@@ -2,15 +2,15 @@
 
 use miniscript::bitcoin::{Network, NetworkKind};
 
-/// Parses the network names of SPEC 1.1.
-pub(crate) fn parse_network(s: &str) -> Option<Network> {
+/// Parses the network names of SPEC 1.1, or says that `s` is none of them.
+pub(crate) fn parse_network(s: &str) -> Result<Network, String> {
     match s {
-        "bitcoin" => Some(Network::Bitcoin),
-        "testnet" => Some(Network::Testnet),
-        "testnet4" => Some(Network::Testnet4),
-        "signet" => Some(Network::Signet),
-        "regtest" => Some(Network::Regtest),
-        _ => None,
+        "bitcoin" => Ok(Network::Bitcoin),
+        "testnet" => Ok(Network::Testnet),
+        "testnet4" => Ok(Network::Testnet4),
+        "signet" => Ok(Network::Signet),
+        "regtest" => Ok(Network::Regtest),
+        _ => Err(format!("{s:?} is not one of bitcoin, testnet, testnet4, signet, regtest")),
     }
 }
 

@@ -8,11 +8,11 @@ use miniscript::bitcoin::hashes::{sha256, Hash};
 use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::base::limits::MAX_FILE_BYTES;
+use crate::base::hex::parse_lower_hex;
 use crate::base::network::{network_name, parse_network};
-use crate::base::redact::json_message;
 use crate::base::time::Timestamp;
-use crate::parse::policy::{parse_address, parse_lower_hex};
+use crate::parse::policy::parse_address;
+use crate::parse::read::{self, ReadError};
 use crate::parse::IntentError;
 
 /// The domain separator that starts every signed message (SPEC 1.2).
@@ -142,6 +142,16 @@ pub struct Intent {
     message: Vec<u8>,
 }
 
+impl ReadError for IntentError {
+    fn too_large(limit: usize) -> Self {
+        IntentError::TooLarge { limit }
+    }
+
+    fn syntax(message: String) -> Self {
+        IntentError::Json { message }
+    }
+}
+
 fn field(field: impl Into<String>, problem: impl Into<String>) -> IntentError {
     IntentError::Field { field: field.into(), problem: problem.into() }
 }
@@ -164,12 +174,7 @@ impl Intent {
     /// UTF-8 JSON of the intent's shape (unknown, duplicate or `null` fields included), or
     /// breaks a rule of SPEC 1.2.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Intent, IntentError> {
-        if bytes.len() > MAX_FILE_BYTES {
-            return Err(IntentError::TooLarge { limit: MAX_FILE_BYTES });
-        }
-        let text = core::str::from_utf8(bytes)
-            .map_err(|e| IntentError::Json { message: format!("the file is not UTF-8 ({e})") })?;
-        Intent::from_json(text)
+        Intent::from_json(read::utf8_text(bytes)?)
     }
 
     /// Builds a new intent, without approvals, from its fields.
@@ -218,12 +223,7 @@ impl Intent {
     ///
     /// As [`Intent::from_json_bytes`].
     pub fn from_json(text: &str) -> Result<Intent, IntentError> {
-        if text.len() > MAX_FILE_BYTES {
-            return Err(IntentError::TooLarge { limit: MAX_FILE_BYTES });
-        }
-        let file: IntentFile = serde_json::from_str(text)
-            .map_err(|e| IntentError::Json { message: json_message(&e, text) })?;
-        Intent::try_from(file)
+        Intent::try_from(read::from_json::<IntentFile, IntentError>(text)?)
     }
 
     /// Returns the intent id.
@@ -342,15 +342,7 @@ impl TryFrom<IntentFile> for Intent {
                 format!("{:?} is not 1 to 128 characters of [A-Za-z0-9._:-]", file.id),
             ));
         }
-        let network = parse_network(&file.network).ok_or_else(|| {
-            field(
-                "network",
-                format!(
-                    "{:?} is not one of bitcoin, testnet, testnet4, signet, regtest",
-                    file.network
-                ),
-            )
-        })?;
+        let network = parse_network(&file.network).map_err(|p| field("network", p))?;
         if file.payments.is_empty() {
             return Err(field("payments", "lists no payment; an intent pays at least one"));
         }
@@ -421,182 +413,4 @@ fn signed_message(unsigned: &Unsigned) -> Result<Vec<u8>, IntentError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// SPEC 1.2's test vector.
-    pub(crate) const SPEC_INTENT: &str =
-        include_str!("../../tests/data/intent-kat/spec-1.2.intent.json");
-
-    #[test]
-    fn spec_vector_message_digest_and_signature() {
-        let intent = Intent::from_json(SPEC_INTENT).unwrap();
-        let jcs = "{\"created_at\":\"2024-05-31T01:00:00Z\",\"expires_at\":\"2024-05-31T13:00:00Z\",\"id\":\"ops-2024-05-31-0001\",\"max_fee_sat\":40000,\"network\":\"bitcoin\",\"payments\":[{\"address\":\"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq\",\"amount_sat\":450290000000,\"memo\":\"OTC \\\"Q2\\\" Überweisung\\t€ 🔒 a\\\\b\"}],\"version\":1,\"wallet\":\"treasury\"}";
-        let mut want = MESSAGE_PREFIX.to_vec();
-        want.extend_from_slice(jcs.as_bytes());
-        assert_eq!(intent.message(), want.as_slice());
-        assert_eq!(
-            intent.digest_hex(),
-            "547963ca69b1c7575f646c6dbb27792036726f75f9b73639f1a5b46d4a15c1e9"
-        );
-
-        let seed = parse_lower_hex::<32>(
-            "862709f542de0d6310fbc032cb6ba0f4d30bd90793a2549360e06855495ebb9f",
-        )
-        .unwrap();
-        let key = SigningKey::from_bytes(&seed);
-        assert_eq!(
-            crate::parse::policy::parse_ed25519_key(
-                "76682d3d61423dd81cb7bd635c2110f4d3fd000f7cecd15f9fe1a778fe608d70"
-            )
-            .unwrap(),
-            key.verifying_key()
-        );
-        assert_eq!(intent.sign_hex(&key), intent.approvals()[0].signature);
-    }
-
-    fn with(from: &str, to: &str) -> Result<Intent, IntentError> {
-        assert!(SPEC_INTENT.contains(from), "{from}");
-        Intent::from_json(&SPEC_INTENT.replacen(from, to, 1))
-    }
-
-    #[test]
-    fn malformed_intents_name_the_field() {
-        let cases: &[(&str, &str, &str)] = &[
-            ("\"version\": 1", "\"version\": 2", "version"),
-            ("ops-2024-05-31-0001", "ops 1", "id"),
-            ("\"network\": \"bitcoin\"", "\"network\": \"mainnet\"", "network"),
-            (
-                "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-                "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
-                "payments[0].address",
-            ),
-            ("450290000000", "0", "payments[0].amount_sat"),
-            ("450290000000", "2100000000000001", "payments[0].amount_sat"),
-            ("2024-05-31T13:00:00Z", "2024-05-31T13:00:00+00:00", "expires_at"),
-            ("2024-05-31T13:00:00Z", "2024-05-31T01:00:00Z", "expires_at"),
-            ("2024-05-31T01:00:00Z", "2024-05-31T01:00:00.0Z", "created_at"),
-        ];
-        for (from, to, name) in cases {
-            match with(from, to) {
-                Err(IntentError::Field { field, .. }) => assert_eq!(field, *name),
-                other => panic!("{from} -> {to}: {other:?}"),
-            }
-        }
-    }
-
-    fn draft(address: &str, sat: u64, memo: Option<&str>) -> PaymentDraft {
-        PaymentDraft {
-            address: address.to_owned(),
-            amount: Amount::from_sat(sat),
-            memo: memo.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn new_builds_exactly_what_parsing_the_spec_vector_gives() {
-        let parsed = Intent::from_json(SPEC_INTENT).unwrap();
-        let p = &parsed.payments()[0];
-        let built = Intent::new(
-            parsed.id(),
-            parsed.wallet(),
-            parsed.network(),
-            vec![draft(&p.address().to_string(), p.amount().to_sat(), p.memo())],
-            parsed.max_fee(),
-            parsed.created_at(),
-            parsed.expires_at(),
-        )
-        .unwrap();
-        assert_eq!(built.message(), parsed.message());
-        assert_eq!(built.digest_hex(), parsed.digest_hex());
-        assert!(built.approvals().is_empty());
-        // Without a fee cap or memo, the fields are absent rather than null.
-        let bare = Intent::new(
-            "x",
-            "w",
-            Network::Regtest,
-            vec![draft("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", 1, None)],
-            None,
-            parsed.created_at(),
-            parsed.expires_at(),
-        )
-        .unwrap();
-        let text = core::str::from_utf8(bare.message()).unwrap();
-        assert!(!text.contains("memo") && !text.contains("max_fee_sat"), "{text}");
-        assert_eq!(Intent::from_json(&bare.to_json_pretty()).unwrap(), bare);
-    }
-
-    #[test]
-    fn new_refuses_what_parsing_refuses() {
-        let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        let (created, expires) = (t("2024-05-31T01:00:00Z"), t("2024-05-31T13:00:00Z"));
-        let good = || vec![draft("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", 1, None)];
-        let field_of = |r: Result<Intent, IntentError>| match r {
-            Err(IntentError::Field { field, .. }) => field,
-            other => panic!("{other:?}"),
-        };
-        let new = |id: &str, payments, created, expires| {
-            Intent::new(id, "treasury", Network::Bitcoin, payments, None, created, expires)
-        };
-        assert_eq!(field_of(new("a b", good(), created, expires)), "id");
-        assert_eq!(field_of(new("x", vec![], created, expires)), "payments");
-        assert_eq!(
-            field_of(new(
-                "x",
-                vec![draft("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", 1, None)],
-                created,
-                expires
-            )),
-            "payments[0].address"
-        );
-        assert_eq!(
-            field_of(new(
-                "x",
-                vec![draft("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", 0, None)],
-                created,
-                expires
-            )),
-            "payments[0].amount_sat"
-        );
-        assert_eq!(field_of(new("x", good(), expires, created)), "expires_at");
-        assert_eq!(field_of(new("x", good(), created, created)), "expires_at");
-        // A time past year 9999 has no RFC 3339 form.
-        assert_eq!(
-            field_of(new("x", good(), created, Timestamp::from_unix(i64::MAX))),
-            "expires_at"
-        );
-    }
-
-    #[test]
-    fn set_approval_replaces_in_place_and_never_duplicates() {
-        let mut intent = Intent::from_json(SPEC_INTENT).unwrap();
-        intent.set_approval("bob", "b1".to_owned());
-        intent.set_approval("alice", "a2".to_owned());
-        intent.set_approval("bob", "b2".to_owned());
-        let got: Vec<(&str, &str)> =
-            intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
-        assert_eq!(got, [("alice", "a2"), ("bob", "b2")]);
-        // Two approvals by one name in a file collapse into one.
-        intent
-            .approvals
-            .push(Approval { approver: "alice".to_owned(), signature: "a3".to_owned() });
-        intent.set_approval("alice", "a4".to_owned());
-        let got: Vec<(&str, &str)> =
-            intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
-        assert_eq!(got, [("alice", "a4"), ("bob", "b2")]);
-    }
-
-    #[test]
-    fn shape_errors_are_json_errors() {
-        for (from, to) in [
-            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": null"),
-            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000.0"),
-            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000, \"extra\": 1"),
-            ("\"max_fee_sat\": 40000", "\"max_fee_sat\": 40000, \"max_fee_sat\": 1"),
-            ("\"amount_sat\": 450290000000", "\"amount_sat\": -1"),
-            ("\"memo\": ", "\"note\": "),
-        ] {
-            assert!(matches!(with(from, to), Err(IntentError::Json { .. })), "{to}");
-        }
-    }
-}
+mod tests;

@@ -23,7 +23,7 @@ use core::fmt;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
-use crate::parse::policy::parse_lower_hex;
+use crate::base::hex::parse_lower_hex;
 
 /// The first line of every key file.
 pub const HEADER: &str = "intentguard-ed25519-secret-key v1";

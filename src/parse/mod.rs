@@ -10,6 +10,7 @@ pub(crate) mod intent;
 pub(crate) mod keyfile;
 pub(crate) mod policy;
 pub(crate) mod psbt;
+mod read;
 pub(crate) mod request;
 pub(crate) mod wallet;
 

@@ -9,9 +9,10 @@ use miniscript::bitcoin::address::NetworkUnchecked;
 use miniscript::bitcoin::{Address, Amount, Network, ScriptBuf};
 use serde::Deserialize;
 
-use crate::base::limits::MAX_FILE_BYTES;
+use crate::base::hex::parse_lower_hex;
 pub use crate::base::network::network_name;
 use crate::base::network::parse_network;
+use crate::parse::read::{self, ReadError};
 use crate::parse::wallet::Wallet;
 use crate::parse::PolicyError;
 
@@ -144,12 +145,7 @@ impl Policy {
     /// Returns [`PolicyError`] naming the field at fault when the file is too large, is not
     /// UTF-8 TOML of the policy's shape (unknown keys included), or breaks a rule of SPEC 1.1.
     pub fn from_toml_bytes(bytes: &[u8]) -> Result<Policy, PolicyError> {
-        if bytes.len() > MAX_FILE_BYTES {
-            return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
-        }
-        let text = core::str::from_utf8(bytes)
-            .map_err(|e| PolicyError::Toml { message: format!("the file is not UTF-8 ({e})") })?;
-        Policy::from_toml(text)
+        Policy::from_toml(read::utf8_text(bytes)?)
     }
 
     /// Parses and validates a policy from TOML text.
@@ -158,13 +154,7 @@ impl Policy {
     ///
     /// As [`Policy::from_toml_bytes`].
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        if text.len() > MAX_FILE_BYTES {
-            return Err(PolicyError::TooLarge { limit: MAX_FILE_BYTES });
-        }
-        let file: PolicyFile = toml::from_str(text).map_err(|e| PolicyError::Toml {
-            message: crate::base::redact::toml_message(&e, text),
-        })?;
-        Policy::try_from(file)
+        Policy::try_from(read::from_toml::<PolicyFile, PolicyError>(text)?)
     }
 
     /// Returns the wallet name.
@@ -212,6 +202,16 @@ pub(crate) fn parse_address(s: &str, network: Network) -> Result<Address, String
         .map_err(|_| format!("{s:?} is not an address on {}", network_name(network)))
 }
 
+impl ReadError for PolicyError {
+    fn too_large(limit: usize) -> Self {
+        PolicyError::TooLarge { limit }
+    }
+
+    fn syntax(message: String) -> Self {
+        PolicyError::Toml { message }
+    }
+}
+
 fn field(field: &str, problem: impl Into<String>) -> PolicyError {
     PolicyError::Field { field: field.to_owned(), problem: problem.into() }
 }
@@ -239,21 +239,6 @@ pub(crate) fn parse_ed25519_key(hex: &str) -> Result<VerifyingKey, String> {
     Ok(key)
 }
 
-/// Parses exactly `2 * N` lowercase hex characters.
-pub(crate) fn parse_lower_hex<const N: usize>(hex: &str) -> Option<[u8; N]> {
-    if hex.len() != N.checked_mul(2)?
-        || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        let text = core::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(text, 16).ok()?;
-    }
-    Some(out)
-}
-
 impl TryFrom<PolicyFile> for Policy {
     type Error = PolicyError;
 
@@ -264,15 +249,7 @@ impl TryFrom<PolicyFile> for Policy {
                 format!("{:?} is not 1 to 64 characters of [a-z0-9._-]", file.name),
             ));
         }
-        let network = parse_network(&file.network).ok_or_else(|| {
-            field(
-                "network",
-                format!(
-                    "{:?} is not one of bitcoin, testnet, testnet4, signet, regtest",
-                    file.network
-                ),
-            )
-        })?;
+        let network = parse_network(&file.network).map_err(|p| field("network", p))?;
         let wallet = Wallet::from_descriptor(&file.descriptor, network)?;
 
         let mut approvers: Vec<Approver> = Vec::with_capacity(file.approvals.approvers.len());
