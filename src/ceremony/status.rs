@@ -11,6 +11,7 @@ use crate::parse::policy::Policy;
 
 /// What an intent's approvals are worth under a policy at a given time.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IntentStatus {
     /// The status of each approval, in the intent's order.
     pub approvals: Vec<ApprovalStatus>,

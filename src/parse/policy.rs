@@ -105,6 +105,7 @@ impl AllowedDestination {
 
 /// The limits of a policy, defaults filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// The policy's fee cap.
     pub max_fee: Amount,

@@ -86,6 +86,7 @@ pub struct Wallet {
 
 /// What the descriptor gives at one (branch, index).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Derived {
     /// The output script.
     pub script_pubkey: ScriptBuf,
@@ -101,6 +102,7 @@ pub struct Derived {
 
 /// The taproot output a descriptor derives at one (branch, index).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TaprootDerived {
     /// The internal key.
     pub internal_key: XOnlyPublicKey,
@@ -116,6 +118,7 @@ pub struct TaprootDerived {
 
 /// One leaf of a derived script tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Leaf {
     /// The leaf script.
     pub script: ScriptBuf,
@@ -131,7 +134,7 @@ pub struct Leaf {
 
 /// Where BIP-32 key origins place a script in the wallet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
+pub(crate) enum Location {
     /// No origin names a wallet key.
     Unclaimed,
     /// Origins name wallet keys, but not one unhardened (branch, index) that all agree on.
@@ -432,7 +435,7 @@ impl Wallet {
     ///
     /// Only origins whose fingerprint and path prefix match a wallet key count; each must be
     /// exactly one unhardened step below the key's branch, and all must agree.
-    pub fn locate<'a>(&self, origins: impl IntoIterator<Item = &'a KeySource>) -> Location {
+    pub(crate) fn locate<'a>(&self, origins: impl IntoIterator<Item = &'a KeySource>) -> Location {
         let mut found: Option<(u32, u32)> = None;
         let mut claimed = false;
         for (fingerprint, path) in origins {

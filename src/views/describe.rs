@@ -24,6 +24,7 @@ pub const NUMS_H: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee
 
 /// One key of the descriptor.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KeyInfo {
     /// The master key fingerprint of the key's origin (of the key itself without one).
     pub fingerprint: Fingerprint,
@@ -46,6 +47,7 @@ pub enum InternalKey {
 
 /// One leaf of a taproot script tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LeafInfo {
     /// Its depth in the tree.
     pub depth: u8,
@@ -57,6 +59,7 @@ pub struct LeafInfo {
 
 /// A wallet's descriptor, described.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WalletSummary {
     /// The script type.
     pub kind: ScriptKind,
