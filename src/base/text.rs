@@ -1,4 +1,4 @@
-//! Render stage helpers: making text from input files safe to show on a terminal.
+//! Making text from input files safe to show on a terminal.
 //!
 //! Trusts: nothing. Wallet names, intent ids, approver names, memos, addresses and
 //! messages can all carry bytes chosen by whoever wrote a file; a memo must not be able

@@ -1,4 +1,4 @@
-//! Stage 3: the checks of SPEC 2. Every violation becomes a finding; none returns early.
+//! Stage 3, the checks of SPEC 2. Every violation becomes a finding; none returns early.
 //!
 //! Trusts: the policy. Everything in the request is re-derived, hashed or verified.
 

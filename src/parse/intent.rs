@@ -1,4 +1,4 @@
-//! Stage 1: the intent (SPEC 1.2): what the approvers agreed to pay.
+//! The intent (SPEC 1.2): what the approvers agreed to pay.
 //!
 //! Trusts: nothing. The intent is parsed strictly (unknown fields, nulls and duplicate
 //! fields are errors); whether its approvals verify is a check, not a parse rule.

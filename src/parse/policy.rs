@@ -1,4 +1,4 @@
-//! Stage 1: the wallet policy (SPEC 1.1).
+//! The wallet policy (SPEC 1.1).
 //!
 //! Trusts: the policy file, which its owner signed off. It is still validated strictly:
 //! unknown keys, a quorum out of range, a duplicate approver or a descriptor outside the

@@ -1,4 +1,4 @@
-//! Stage 1: the signing request. Bytes in, a parsed PSBT out.
+//! The signing request. Bytes in, a parsed PSBT out.
 //!
 //! Trusts: nothing. The encoding is detected (raw, hex or base64), the size is capped
 //! before decoding, and the PSBT is parsed strictly by [`crate::parse::psbt`] (version 0 or 2).

@@ -1,4 +1,4 @@
-//! The report: SPEC 4's object, built from what the checks established and found.
+//! Stage 4, the report: SPEC 4's object, built from what the checks established and found.
 //!
 //! It is plain data and complete: it serialises to the JSON object of SPEC 4 as it is, and
 //! it carries what the text view shows beside it (a payment's memo, a script without an

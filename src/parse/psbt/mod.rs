@@ -1,5 +1,4 @@
-//! Stage 1 of 4, parsing: the strict PSBT reader, the first code that touches the bytes of
-//! a signing request.
+//! The strict PSBT reader, the first code that touches the bytes of a signing request.
 //!
 //! Trusts: nothing. [`parse`] reads PSBT version 0 (BIP-174) and version 2 (BIP-370) and
 //! refuses every PSBT that BIP-174, BIP-370, BIP-371 or BIP-373 call invalid, with a
