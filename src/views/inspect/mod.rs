@@ -10,13 +10,17 @@
 //! Every string here is plain data; those that came from the PSBT (proprietary key prefixes)
 //! must go through [`display_safe`](crate::base::text::display_safe) before they reach a terminal.
 //!
+//! This module owns the data of an inspection and its entry points; `maps` reads the global,
+//! input and output maps, and `fields` the field lists they share (key origins, unknown and
+//! proprietary fields).
+//!
 //! ```
 //! use intentguard::inspect::{inspect_bytes, Ownership};
 //! use intentguard::Policy;
 //!
 //! # fn main() -> Result<(), intentguard::Error> {
-//! let bytes = include_bytes!("../../vectors/dmm/honest/request.psbt");
-//! let policy = Policy::from_toml_bytes(include_bytes!("../../policies/treasury.toml"))?;
+//! let bytes = include_bytes!("../../../vectors/dmm/honest/request.psbt");
+//! let policy = Policy::from_toml_bytes(include_bytes!("../../../policies/treasury.toml"))?;
 //! let inspection = inspect_bytes(bytes, Some(&policy))?;
 //! assert_eq!(inspection.psbt_version, 0);
 //! assert_eq!(inspection.inputs[0].ownership, Some(Ownership::Wallet { branch: 0, index: 7, differs: vec![] }));
@@ -24,22 +28,19 @@
 //! # }
 //! ```
 
-use std::collections::BTreeMap;
-
-use miniscript::bitcoin::base58;
-use miniscript::bitcoin::bip32::KeySource;
-use miniscript::bitcoin::psbt::{raw, Input, Output};
-use miniscript::bitcoin::{Address, Network, ScriptBuf, TxIn, TxOut};
+use miniscript::bitcoin::Network;
 use serde::Serialize;
 
-use crate::model::claims::{
-    input_differs, output_differs, Claim, Derivations, PrevTx, PrevTxs, Utxo,
-};
+use crate::model::claims::{Derivations, PrevTxs};
 use crate::parse::policy::{network_name, Policy};
-use crate::parse::psbt::{key_type_name, xpub_version_name, Location as MapLocation, ParsedPsbt};
+use crate::parse::psbt::ParsedPsbt;
 use crate::parse::request::decode_encoding;
-use crate::parse::wallet::Derived;
 use crate::parse::RequestError;
+
+mod fields;
+mod maps;
+
+use self::maps::{inspect_global, inspect_input, inspect_output};
 
 /// Everything `intentguard inspect` shows about one PSBT. Serialises to its JSON object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -433,318 +434,9 @@ fn difference(a: u64, b: u64) -> Option<i64> {
     }
 }
 
-fn inspect_global(parsed: &ParsedPsbt) -> GlobalInspection {
-    let psbt = &parsed.psbt;
-    GlobalInspection {
-        xpubs: psbt
-            .xpub
-            .iter()
-            .map(|(xpub, (fingerprint, path))| {
-                // `bitcoin` holds xpub or tpub version bytes; the PSBT's own are shown.
-                let mut encoded = xpub.encode();
-                if let (Some(written), Some(version)) =
-                    (parsed.xpub_versions.get(xpub), encoded.get_mut(..4))
-                {
-                    version.copy_from_slice(written);
-                }
-                let version: [u8; 4] = encoded.first_chunk().copied().unwrap_or_default();
-                GlobalXpub {
-                    xpub: base58::encode_check(&encoded),
-                    version: format!("{:08x}", u32::from_be_bytes(version)),
-                    version_name: xpub_version_name(version),
-                    fingerprint: fingerprint.to_string(),
-                    path: path.to_string(),
-                }
-            })
-            .collect(),
-        unknown: unknown_fields(MapLocation::Global, &psbt.unknown),
-        proprietary: proprietary_fields(&psbt.proprietary),
-    }
-}
-
-/// The UTXO an input spends as `inspect` shows it: a `witness_utxo` stands in, marked as a
-/// claim, when no matching previous transaction does.
-struct ShownUtxo<'a> {
-    txout: Option<&'a TxOut>,
-    source: Option<AmountSource>,
-    previous_tx: PreviousTx,
-    witness_utxo_disagrees: bool,
-}
-
-fn shown_utxo(utxo: Utxo<'_>) -> ShownUtxo<'_> {
-    let previous_tx = match utxo.previous_tx {
-        PrevTx::Matches(txout) => {
-            return ShownUtxo {
-                txout: Some(txout),
-                source: Some(AmountSource::PreviousTransaction),
-                previous_tx: PreviousTx::Matches,
-                witness_utxo_disagrees: utxo.disagreeing_witness_utxo().is_some(),
-            }
-        }
-        PrevTx::Absent => PreviousTx::Absent,
-        PrevTx::TxidMismatch(_) => PreviousTx::TxidMismatch,
-        PrevTx::VoutPastEnd(_) => PreviousTx::VoutPastEnd,
-    };
-    ShownUtxo {
-        txout: utxo.witness_utxo,
-        source: utxo.witness_utxo.map(|_| AmountSource::WitnessUtxo),
-        previous_tx,
-        witness_utxo_disagrees: false,
-    }
-}
-
-/// An input's or output's place in the wallet, from what its map claims and the script the
-/// PSBT shows (`None` for an input without UTXO data).
-fn ownership(
-    claim: Claim<'_>,
-    script: Option<&ScriptBuf>,
-    differs: impl FnOnce(&Derived) -> Vec<&'static str>,
-) -> Ownership {
-    match claim {
-        Claim::NotWallet => Ownership::NotWallet,
-        Claim::Inconsistent => Ownership::ClaimsWalletDoesNotDerive { branch: None, index: None },
-        Claim::At { branch, index, derived } => match (derived, script) {
-            (Some(_), None) => Ownership::ScriptUnknown { branch, index },
-            (Some(d), Some(script)) if d.script_pubkey == *script => {
-                Ownership::Wallet { branch, index, differs: differs(d) }
-            }
-            _ => Ownership::ClaimsWalletDoesNotDerive { branch: Some(branch), index: Some(index) },
-        },
-    }
-}
-
-fn inspect_input<'a>(
-    txin: &TxIn,
-    index: usize,
-    input: &'a Input,
-    network: Network,
-    prev_txs: &mut PrevTxs<'a>,
-    derivations: Option<&mut Derivations<'_>>,
-) -> InputInspection {
-    let utxo = shown_utxo(prev_txs.utxo(txin.previous_output, input));
-    let script = utxo.txout.map(|t| &t.script_pubkey);
-    let mut signatures: Vec<SignatureInfo> = input
-        .partial_sigs
-        .iter()
-        .map(|(key, sig)| SignatureInfo {
-            kind: SignatureKind::Ecdsa,
-            key: Some(key.to_string()),
-            leaf_hash: None,
-            sighash: sig.sighash_type.to_string(),
-        })
-        .collect();
-    if let Some(sig) = &input.tap_key_sig {
-        signatures.push(SignatureInfo {
-            kind: SignatureKind::TaprootKeyPath,
-            key: None,
-            leaf_hash: None,
-            sighash: sig.sighash_type.to_string(),
-        });
-    }
-    signatures.extend(input.tap_script_sigs.iter().map(|((key, leaf), sig)| SignatureInfo {
-        kind: SignatureKind::TaprootScriptPath,
-        key: Some(key.to_string()),
-        leaf_hash: Some(leaf.to_string()),
-        sighash: sig.sighash_type.to_string(),
-    }));
-    let scripts = ScriptsInfo {
-        redeem_script: input.redeem_script.as_ref().map(|s| s.to_hex_string()),
-        witness_script: input.witness_script.as_ref().map(|s| s.to_hex_string()),
-        tap_internal_key: input.tap_internal_key.map(|k| k.to_string()),
-        tap_merkle_root: input.tap_merkle_root.map(|r| r.to_string()),
-        tap_leaves: input
-            .tap_scripts
-            .iter()
-            .map(|(control_block, (script, version))| TapLeafInfo {
-                leaf_hash: miniscript::bitcoin::taproot::TapLeafHash::from_script(script, *version)
-                    .to_string(),
-                leaf_version: version.to_consensus(),
-                script: script.to_hex_string(),
-                control_block: Some(hex(&control_block.serialize())),
-                depth: None,
-            })
-            .collect(),
-    };
-    let ownership =
-        derivations.map(|d| ownership(d.claim_input(input), script, |d| input_differs(input, d)));
-    InputInspection {
-        index,
-        outpoint: txin.previous_output.to_string(),
-        sequence: txin.sequence.0,
-        amount_sat: utxo.txout.map(|t| t.value.to_sat()),
-        amount_from: utxo.source,
-        script_pubkey: script.map(|s| s.to_hex_string()),
-        address: script.and_then(|s| address(s, network)),
-        previous_tx: utxo.previous_tx,
-        has_witness_utxo: input.witness_utxo.is_some(),
-        witness_utxo_disagrees: utxo.witness_utxo_disagrees,
-        witness_utxo_amount_sat: input.witness_utxo.as_ref().map(|w| w.value.to_sat()),
-        sighash_type: input
-            .sighash_type
-            .map(|t| SighashInfo { value: t.to_u32(), name: sighash_name(t.to_u32()) }),
-        key_origins: key_origins(&input.bip32_derivation, &input.tap_key_origins),
-        signatures,
-        scripts,
-        final_script_sig: input.final_script_sig.is_some(),
-        final_script_witness: input.final_script_witness.is_some(),
-        hash_preimages: [
-            input.ripemd160_preimages.len(),
-            input.sha256_preimages.len(),
-            input.hash160_preimages.len(),
-            input.hash256_preimages.len(),
-        ]
-        .into_iter()
-        .fold(0usize, usize::saturating_add),
-        unknown: unknown_fields(MapLocation::Input(index), &input.unknown),
-        proprietary: proprietary_fields(&input.proprietary),
-        ownership,
-    }
-}
-
-fn inspect_output(
-    index: usize,
-    txout: &TxOut,
-    output: &Output,
-    network: Network,
-    derivations: Option<&mut Derivations<'_>>,
-) -> OutputInspection {
-    let tap_leaves = output
-        .tap_tree
-        .iter()
-        .flat_map(|tree| tree.script_leaves())
-        .map(|leaf| TapLeafInfo {
-            leaf_hash: miniscript::bitcoin::taproot::TapLeafHash::from_script(
-                leaf.script(),
-                leaf.version(),
-            )
-            .to_string(),
-            leaf_version: leaf.version().to_consensus(),
-            script: leaf.script().to_hex_string(),
-            control_block: None,
-            depth: Some(leaf.merkle_branch().len()),
-        })
-        .collect();
-    let scripts = ScriptsInfo {
-        redeem_script: output.redeem_script.as_ref().map(|s| s.to_hex_string()),
-        witness_script: output.witness_script.as_ref().map(|s| s.to_hex_string()),
-        tap_internal_key: output.tap_internal_key.map(|k| k.to_string()),
-        tap_merkle_root: None,
-        tap_leaves,
-    };
-    let ownership = derivations.map(|d| {
-        ownership(d.claim_output(output), Some(&txout.script_pubkey), |d| output_differs(output, d))
-    });
-    OutputInspection {
-        index,
-        amount_sat: txout.value.to_sat(),
-        script_pubkey: txout.script_pubkey.to_hex_string(),
-        address: address(&txout.script_pubkey, network),
-        key_origins: key_origins(&output.bip32_derivation, &output.tap_key_origins),
-        scripts,
-        unknown: unknown_fields(MapLocation::Output(index), &output.unknown),
-        proprietary: proprietary_fields(&output.proprietary),
-        ownership,
-    }
-}
-
-type Bip32Origins = BTreeMap<miniscript::bitcoin::secp256k1::PublicKey, KeySource>;
-type TapOrigins = BTreeMap<
-    miniscript::bitcoin::key::XOnlyPublicKey,
-    (Vec<miniscript::bitcoin::taproot::TapLeafHash>, KeySource),
->;
-
-fn key_origins(bip32: &Bip32Origins, tap: &TapOrigins) -> Vec<KeyOrigin> {
-    let bip32 = bip32.iter().map(|(key, (fingerprint, path))| KeyOrigin {
-        key: key.to_string(),
-        taproot: false,
-        fingerprint: fingerprint.to_string(),
-        path: path.to_string(),
-        leaf_hashes: Vec::new(),
-    });
-    let tap = tap.iter().map(|(key, (leaves, (fingerprint, path)))| KeyOrigin {
-        key: key.to_string(),
-        taproot: true,
-        fingerprint: fingerprint.to_string(),
-        path: path.to_string(),
-        leaf_hashes: leaves.iter().map(ToString::to_string).collect(),
-    });
-    bip32.chain(tap).collect()
-}
-
-fn address(script: &ScriptBuf, network: Network) -> Option<String> {
-    Address::from_script(script, network).ok().map(|a| a.to_string())
-}
-
-/// The name of a sighash type value, or the value in hex when it has none.
-fn sighash_name(value: u32) -> String {
-    use miniscript::bitcoin::sighash::TapSighashType;
-    u8::try_from(value)
-        .ok()
-        .and_then(|v| TapSighashType::from_consensus_u8(v).ok())
-        .map_or_else(|| format!("{value:#x}"), |t| t.to_string())
-}
-
-fn unknown_fields(
-    location: MapLocation,
-    fields: &BTreeMap<raw::Key, Vec<u8>>,
-) -> Vec<UnknownField> {
-    fields
-        .iter()
-        .map(|(key, value)| {
-            let (key_type, key_data) = full_key_type(key.type_value, &key.key);
-            UnknownField {
-                key_type,
-                name: key_type_name(location, key_type),
-                key_data: hex(key_data),
-                value_len: value.len(),
-            }
-        })
-        .collect()
-}
-
-/// `bitcoin` reads one byte as the key type; a key type of 0xFD or more is a compact size
-/// whose remaining bytes it leaves at the start of the key data.
-fn full_key_type(first: u8, rest: &[u8]) -> (u64, &[u8]) {
-    let wide = match first {
-        0xfd => rest.split_first_chunk::<2>().map(|(b, r)| (u64::from(u16::from_le_bytes(*b)), r)),
-        0xfe => rest.split_first_chunk::<4>().map(|(b, r)| (u64::from(u32::from_le_bytes(*b)), r)),
-        0xff => rest.split_first_chunk::<8>().map(|(b, r)| (u64::from_le_bytes(*b), r)),
-        _ => None,
-    };
-    wide.unwrap_or((u64::from(first), rest))
-}
-
-fn proprietary_fields(fields: &BTreeMap<raw::ProprietaryKey, Vec<u8>>) -> Vec<ProprietaryField> {
-    fields
-        .iter()
-        .map(|(key, value)| ProprietaryField {
-            prefix: String::from_utf8_lossy(&key.prefix).into_owned(),
-            prefix_hex: hex(&key.prefix),
-            subtype: key.subtype,
-            key_data: hex(&key.key),
-            value_len: value.len(),
-        })
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use miniscript::bitcoin::hex::DisplayHex;
-    bytes.to_lower_hex_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wide_key_types_are_read_whole() {
-        assert_eq!(full_key_type(0x1a, b"ab"), (0x1a, &b"ab"[..]));
-        assert_eq!(full_key_type(0xfd, &[0x00, 0x01, 7]), (0x100, &[7u8][..]));
-        assert_eq!(full_key_type(0xfe, &[1, 0, 0, 0]), (1, &[][..]));
-        assert_eq!(full_key_type(0xff, &[0, 0, 0, 0, 0, 0, 0, 0x80]), (1 << 63, &[][..]));
-        // Too short to be a compact size: shown as bitcoin read it.
-        assert_eq!(full_key_type(0xfd, &[1]), (0xfd, &[1u8][..]));
-    }
 
     #[test]
     fn differences_are_signed() {
@@ -752,13 +444,5 @@ mod tests {
         assert_eq!(difference(3, 10), Some(-7));
         assert_eq!(difference(u64::MAX, 0), None);
         assert_eq!(difference(0, u64::MAX), None);
-    }
-
-    #[test]
-    fn sighash_names() {
-        assert_eq!(sighash_name(1), "SIGHASH_ALL");
-        assert_eq!(sighash_name(0), "SIGHASH_DEFAULT");
-        assert_eq!(sighash_name(0x81), "SIGHASH_ALL|SIGHASH_ANYONECANPAY");
-        assert_eq!(sighash_name(0x1234), "0x1234");
     }
 }
