@@ -26,6 +26,7 @@ pub enum Verdict {
 
 /// The intent as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IntentSummary {
     /// The intent id.
     pub id: String,
@@ -39,6 +40,7 @@ pub struct IntentSummary {
 
 /// One input as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct InputSummary {
     /// Index in the transaction.
     pub index: usize,
@@ -54,6 +56,7 @@ pub struct InputSummary {
 
 /// One output as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct OutputSummary {
     /// Index in the transaction.
     pub index: usize,
@@ -84,6 +87,7 @@ pub struct OutputSummary {
 
 /// The result of a verification: SPEC 4's object, serialisable as it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Approved or rejected.
     pub verdict: Verdict,

@@ -114,6 +114,11 @@ mod tests {
         args.iter().map(OsString::from).collect()
     }
 
+    /// `ig verify --policy p --intent i`, then `rest`.
+    fn verify_args(rest: &[&str]) -> Vec<OsString> {
+        raw(&[&["ig", "verify", "--policy", "p", "--intent", "i"], rest].concat())
+    }
+
     #[test]
     fn json_is_found_in_either_spelling() {
         assert!(json_requested(&raw(&["ig", "verify", "--format", "json", "x"])));
@@ -131,53 +136,22 @@ mod tests {
 
     #[test]
     fn ledger_and_no_ledger_conflict() {
-        let err = Cli::try_parse_from(raw(&[
-            "ig",
-            "verify",
-            "--policy",
-            "p",
-            "--intent",
-            "i",
-            "--ledger",
-            "l",
-            "--no-ledger",
-            "x",
-        ]))
-        .unwrap_err();
+        let err =
+            Cli::try_parse_from(verify_args(&["--ledger", "l", "--no-ledger", "x"])).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 
     #[test]
     fn now_is_parsed_by_the_library() {
-        let cli = Cli::try_parse_from(raw(&[
-            "ig",
-            "verify",
-            "--policy",
-            "p",
-            "--intent",
-            "i",
-            "--now",
-            "2024-05-31T13:00:00Z",
-            "-",
-        ]))
-        .unwrap();
+        let cli =
+            Cli::try_parse_from(verify_args(&["--now", "2024-05-31T13:00:00Z", "-"])).unwrap();
         let Command::Verify(v) = cli.command else { panic!("not verify") };
         assert_eq!(v.now, Some(Timestamp::from_unix(1_717_160_400)));
         assert_eq!(v.psbt, PathBuf::from("-"));
         assert_eq!(v.format, Format::Text);
 
-        let err = Cli::try_parse_from(raw(&[
-            "ig",
-            "verify",
-            "--policy",
-            "p",
-            "--intent",
-            "i",
-            "--now",
-            "2024-05-31T13:00:00+00:00",
-            "-",
-        ]))
-        .unwrap_err();
+        let err = Cli::try_parse_from(verify_args(&["--now", "2024-05-31T13:00:00+00:00", "-"]))
+            .unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
     }
 }

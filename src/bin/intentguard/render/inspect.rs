@@ -11,7 +11,7 @@ use intentguard::inspect::{
 use intentguard::text::display_safe;
 use intentguard::Timestamp;
 
-use super::{amount, count, Out};
+use super::layout::{amount, count, Out};
 
 /// Indent of the detail lines under an input or output.
 const DETAIL: &str = "      ";

@@ -9,7 +9,7 @@ use intentguard::network_name;
 use intentguard::text::display_safe;
 use intentguard::{ApprovalStatus, Code, Intent, Policy, Timestamp};
 
-use super::{amount, count, render_finding, Out, DETAIL};
+use super::layout::{amount, count, render_finding, Out, DETAIL};
 
 /// Hex characters per group of the digest read aloud.
 const GROUP: usize = 4;

@@ -15,7 +15,7 @@ use intentguard::{
 };
 
 use super::intent::span;
-use super::{count, visible_width, Out, WIDTH};
+use super::layout::{count, visible_width, Out, WIDTH};
 
 /// Width of the approver name column.
 const NAME: usize = 12;

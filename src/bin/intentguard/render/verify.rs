@@ -6,77 +6,9 @@
 //! the cursor, paint colours or reorder text.
 
 use intentguard::text::display_safe;
-use intentguard::{Finding, Place, Report, Role, Severity, Verdict};
-use intentguard::{InputSummary, OutputSummary};
+use intentguard::{InputSummary, OutputSummary, Report, Role, Severity, Verdict};
 
-pub mod inspect;
-pub mod intent;
-pub mod policy;
-
-/// The widest line, in terminal columns.
-const WIDTH: usize = 80;
-/// Width of the label column of the header lines.
-const LABEL: usize = 12;
-/// Indent of the detail lines under an input or output.
-const DETAIL: usize = 6;
-
-const SAT_PER_BTC: u64 = 100_000_000;
-
-/// An ANSI style.
-#[derive(Debug, Clone, Copy)]
-enum Style {
-    Good,
-    Bad,
-    Warn,
-    Bold,
-}
-
-impl Style {
-    fn code(self) -> &'static str {
-        match self {
-            Style::Good => "\x1b[1;32m",
-            Style::Bad => "\x1b[1;31m",
-            Style::Warn => "\x1b[33m",
-            Style::Bold => "\x1b[1m",
-        }
-    }
-}
-
-const RESET: &str = "\x1b[0m";
-
-/// Accumulates wrapped lines.
-struct Out {
-    text: String,
-    colour: bool,
-}
-
-impl Out {
-    fn paint(&self, style: Style, s: &str) -> String {
-        if self.colour {
-            format!("{}{s}{RESET}", style.code())
-        } else {
-            s.to_owned()
-        }
-    }
-
-    fn blank(&mut self) {
-        self.text.push('\n');
-    }
-
-    /// Writes `prefix` then `text`, wrapped at [`WIDTH`] with continuation lines indented by
-    /// `indent` columns.
-    fn line(&mut self, prefix: &str, indent: usize, text: &str) {
-        for line in wrap(prefix, indent, text) {
-            self.text.push_str(&line);
-            self.text.push('\n');
-        }
-    }
-
-    /// A header line: a label in its column, then the value.
-    fn field(&mut self, label: &str, value: &str) {
-        self.line(&format!("{label:<LABEL$}"), LABEL, value);
-    }
-}
+use super::layout::{amount, btc, count, render_finding, Out, Style, DETAIL};
 
 /// Renders `report` as text: everything shown comes from the report.
 pub fn render(report: &Report, colour: bool) -> String {
@@ -206,26 +138,6 @@ fn render_output(out: &mut Out, output: &OutputSummary) {
     }
 }
 
-fn render_finding(out: &mut Out, finding: &Finding) {
-    let tag = match finding.severity() {
-        Severity::Error => out.paint(Style::Bad, "[ERROR]"),
-        Severity::Warning => out.paint(Style::Warn, "[warning]"),
-    };
-    let place = match finding.place {
-        Place::Request => String::new(),
-        Place::Input(i) => format!(" (input {i})"),
-        Place::Output(i) => format!(" (output {i})"),
-        Place::Payment(i) => format!(" (payment {i})"),
-        Place::Approval(i) => format!(" (approval {i})"),
-    };
-    let code = out.paint(Style::Bold, finding.code.as_str());
-    out.line(
-        &format!("  {tag} "),
-        4,
-        &format!("{code}{place}: {}", display_safe(&finding.message)),
-    );
-}
-
 fn branch_name(branch: u32) -> String {
     match branch {
         0 => "receive branch".to_owned(),
@@ -234,204 +146,96 @@ fn branch_name(branch: u32) -> String {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-/// `45.02900000 BTC (4502900000 sat)`.
-fn amount(sat: u64) -> String {
-    format!("{} BTC ({sat} sat)", btc(sat))
-}
-
-/// Whole bitcoins, a point, and eight decimals.
-fn btc(sat: u64) -> String {
-    format!("{}.{:08}", sat / SAT_PER_BTC, sat % SAT_PER_BTC)
-}
-
-/// Terminal columns a character takes: 2 for the common wide (East Asian, emoji) ranges,
-/// 1 otherwise. Our own ANSI sequences are skipped by [`visible_width`].
-fn char_width(c: char) -> usize {
-    let wide = matches!(c,
-        '\u{1100}'..='\u{115F}'
-        | '\u{2E80}'..='\u{303E}'
-        | '\u{3041}'..='\u{A4CF}'
-        | '\u{AC00}'..='\u{D7A3}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FF60}'
-        | '\u{FFE0}'..='\u{FFE6}'
-        | '\u{1F300}'..='\u{1F64F}'
-        | '\u{1F900}'..='\u{1F9FF}'
-        | '\u{20000}'..='\u{3FFFD}');
-    if wide {
-        2
-    } else {
-        1
-    }
-}
-
-/// Calls `f` with each character and its width, ANSI escape sequences counting as 0.
-fn widths(s: &str, mut f: impl FnMut(char, usize)) {
-    let mut in_escape = false;
-    for c in s.chars() {
-        if in_escape {
-            f(c, 0);
-            in_escape = !c.is_ascii_alphabetic();
-        } else if c == '\x1b' {
-            f(c, 0);
-            in_escape = true;
-        } else {
-            f(c, char_width(c));
-        }
-    }
-}
-
-fn visible_width(s: &str) -> usize {
-    let mut total = 0usize;
-    widths(s, |_, w| total = total.saturating_add(w));
-    total
-}
-
-/// Wraps `text` after `prefix` into lines of at most [`WIDTH`] columns, breaking at spaces;
-/// continuation lines start with `indent` spaces, and a word longer than a line is broken
-/// where it must be.
-fn wrap(prefix: &str, indent: usize, text: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = prefix.to_owned();
-    let mut used = visible_width(prefix);
-    let mut empty = true;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let width = visible_width(word);
-        if !empty && used.saturating_add(1).saturating_add(width) > WIDTH {
-            lines.push(line);
-            line = " ".repeat(indent);
-            used = indent;
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-            used = used.saturating_add(1);
-        }
-        empty = false;
-        if used.saturating_add(width) <= WIDTH {
-            line.push_str(word);
-            used = used.saturating_add(width);
-            continue;
-        }
-        widths(word, |c, w| {
-            if w > 0 && used.saturating_add(w) > WIDTH && used > indent {
-                lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
-                used = indent;
-            }
-            line.push(c);
-            used = used.saturating_add(w);
-        });
-    }
-    lines.push(line);
-    lines.into_iter().map(|l| l.trim_end_matches(' ').to_owned()).collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use intentguard::{Code, Intent, IntentSummary};
+    use intentguard::{Code, Finding, Intent, Place, Policy, Request, Timestamp};
 
     use super::*;
+    use crate::render::layout::{visible_width, WIDTH};
 
-    /// The intent of SPEC 1.2's test vector: one payment with a memo full of quoting.
-    const INTENT: &str = r#"{
-      "version": 1,
-      "id": "ops-2024-05-31-0001",
-      "wallet": "treasury",
-      "network": "bitcoin",
-      "payments": [
-        { "address": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-          "amount_sat": 450290000000,
-          "memo": "OTC \"Q2\" Überweisung\t€ 🔒 a\\b \u001b[32mAPPROVED\u202e" }
-      ],
-      "max_fee_sat": 40000,
-      "created_at": "2024-05-31T01:00:00Z",
-      "expires_at": "2024-05-31T13:00:00Z",
-      "approvals": []
-    }"#;
+    /// The memo of SPEC 1.2's test vector, full of quoting and escapes.
+    const MEMO: &str = "OTC \"Q2\" Überweisung\t€ 🔒 a\\b \u{1b}[32mAPPROVED\u{202e}";
 
     const TXID: &str = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b";
     const DIGEST: &str = "547963ca69b1c7575f646c6dbb27792036726f75f9b73639f1a5b46d4a15c1e9";
 
+    /// The report the library makes of the shipped vector `vectors/dmm/honest/`: an approved
+    /// request with two inputs and two outputs.
+    fn honest() -> Report {
+        let policy =
+            Policy::from_toml(include_str!("../../../../vectors/dmm/honest/policy.toml")).unwrap();
+        let intent =
+            Intent::from_json(include_str!("../../../../vectors/dmm/honest/intent.json")).unwrap();
+        let request =
+            Request::from_bytes(include_bytes!("../../../../vectors/dmm/honest/request.psbt"))
+                .unwrap();
+        let now: Timestamp = "2024-05-31T02:00:00Z".parse().unwrap();
+        intentguard::verify(&policy, &intent, &request, now, None).unwrap()
+    }
+
+    /// The honest vector's report, set to what these tests show: two inputs (one not the
+    /// wallet's, its amount unknown), a payment with SPEC 1.2's memo, change, and an
+    /// unapproved output without an address.
     fn report(verdict: Verdict, findings: Vec<Finding>) -> Report {
-        Report {
-            verdict,
-            txid: TXID.to_owned(),
-            wallet: "treasury".to_owned(),
-            network: "bitcoin".to_owned(),
-            intent: IntentSummary {
-                id: "ops-2024-05-31-0001".to_owned(),
-                digest: DIGEST.to_owned(),
-                approved_by: vec!["alice".to_owned(), "bob\u{1b}[2J".to_owned()],
-                quorum: 2,
-            },
-            inputs: vec![
-                InputSummary {
-                    index: 0,
-                    outpoint: format!("{TXID}:1"),
-                    amount_sat: Some(450_300_000_000),
-                    branch: Some(0),
-                    derivation_index: Some(7),
-                },
-                InputSummary {
-                    index: 1,
-                    outpoint: format!("{TXID}:0"),
-                    amount_sat: None,
-                    branch: None,
-                    derivation_index: None,
-                },
-            ],
-            outputs: vec![
-                OutputSummary {
-                    index: 0,
-                    address: Some("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".to_owned()),
-                    amount_sat: 450_290_000_000,
-                    role: Role::Payment,
-                    payment: Some(0),
-                    branch: None,
-                    derivation_index: None,
-                    script_pubkey: String::new(),
-                    memo: Intent::from_json(INTENT).unwrap().payments()[0]
-                        .memo()
-                        .map(str::to_owned),
-                },
-                OutputSummary {
-                    index: 1,
-                    address: Some(
-                        "bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3".to_owned(),
-                    ),
-                    amount_sat: 9_990_000,
-                    role: Role::Change,
-                    payment: None,
-                    branch: Some(1),
-                    derivation_index: Some(3),
-                    script_pubkey: String::new(),
-                    memo: None,
-                },
-                OutputSummary {
-                    index: 2,
-                    address: None,
-                    amount_sat: 0,
-                    role: Role::Unapproved,
-                    payment: None,
-                    branch: None,
-                    derivation_index: None,
-                    script_pubkey: "6a02beef".to_owned(),
-                    memo: None,
-                },
-            ],
-            fee_sat: Some(10_000),
-            fee_rate_sat_vb: Some(40.0 / 3.0),
-            findings,
-        }
+        let mut report = honest();
+        report.verdict = verdict;
+        report.txid = TXID.to_owned();
+        report.wallet = "treasury".to_owned();
+        report.network = "bitcoin".to_owned();
+
+        report.intent.id = "ops-2024-05-31-0001".to_owned();
+        report.intent.digest = DIGEST.to_owned();
+        report.intent.approved_by = vec!["alice".to_owned(), "bob\u{1b}[2J".to_owned()];
+        report.intent.quorum = 2;
+
+        let mut inputs = vec![report.inputs[0].clone(); 2];
+        inputs[0].index = 0;
+        inputs[0].outpoint = format!("{TXID}:1");
+        inputs[0].amount_sat = Some(450_300_000_000);
+        inputs[0].branch = Some(0);
+        inputs[0].derivation_index = Some(7);
+        inputs[1].index = 1;
+        inputs[1].outpoint = format!("{TXID}:0");
+        inputs[1].amount_sat = None;
+        inputs[1].branch = None;
+        inputs[1].derivation_index = None;
+        report.inputs = inputs;
+
+        let mut outputs = vec![report.outputs[0].clone(); 3];
+        outputs[0].index = 0;
+        outputs[0].address = Some("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".to_owned());
+        outputs[0].amount_sat = 450_290_000_000;
+        outputs[0].role = Role::Payment;
+        outputs[0].payment = Some(0);
+        outputs[0].branch = None;
+        outputs[0].derivation_index = None;
+        outputs[0].script_pubkey = String::new();
+        outputs[0].memo = Some(MEMO.to_owned());
+        outputs[1].index = 1;
+        outputs[1].address =
+            Some("bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3".to_owned());
+        outputs[1].amount_sat = 9_990_000;
+        outputs[1].role = Role::Change;
+        outputs[1].payment = None;
+        outputs[1].branch = Some(1);
+        outputs[1].derivation_index = Some(3);
+        outputs[1].script_pubkey = String::new();
+        outputs[1].memo = None;
+        outputs[2].index = 2;
+        outputs[2].address = None;
+        outputs[2].amount_sat = 0;
+        outputs[2].role = Role::Unapproved;
+        outputs[2].payment = None;
+        outputs[2].branch = None;
+        outputs[2].derivation_index = None;
+        outputs[2].script_pubkey = "6a02beef".to_owned();
+        outputs[2].memo = None;
+        report.outputs = outputs;
+
+        report.fee_sat = Some(10_000);
+        report.fee_rate_sat_vb = Some(40.0 / 3.0);
+        report.findings = findings;
+        report
     }
 
     fn rendered(report: &Report, colour: bool) -> String {
@@ -540,27 +344,5 @@ REJECTED — do not sign
         let findings = vec![Finding::new(Code::ChangeOnReceiveBranch, Place::Output(1), "m")];
         let text = rendered(&report(Verdict::Approved, findings), false);
         assert!(text.contains("says\n1 warning: read them before signing\n"), "{text}");
-    }
-
-    #[test]
-    fn amounts_have_eight_decimals() {
-        assert_eq!(btc(0), "0.00000000");
-        assert_eq!(btc(1), "0.00000001");
-        assert_eq!(btc(2_100_000_000_000_000), "21000000.00000000");
-        assert_eq!(btc(u64::MAX), "184467440737.09551615");
-    }
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_inside_overlong_words() {
-        assert_eq!(wrap("ab ", 2, ""), ["ab"]);
-        let words = "word ".repeat(20);
-        let lines = wrap("> ", 4, &words);
-        assert_eq!(lines[0], format!("> {}", ["word"; 15].join(" ")));
-        assert_eq!(lines[1], format!("    {}", ["word"; 5].join(" ")));
-        let lines = wrap("", 2, &"y".repeat(100));
-        assert_eq!(lines, ["y".repeat(80), format!("  {}", "y".repeat(20))]);
-        // Wide characters count two columns.
-        let lines = wrap("", 0, &"日".repeat(41));
-        assert_eq!(lines, ["日".repeat(40), "日".to_owned()]);
     }
 }
