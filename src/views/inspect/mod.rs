@@ -44,6 +44,7 @@ use self::maps::{inspect_global, inspect_input, inspect_output};
 
 /// Everything `intentguard inspect` shows about one PSBT. Serialises to its JSON object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Inspection {
     /// 0 or 2, as the PSBT declares.
     pub psbt_version: u32,
@@ -81,6 +82,7 @@ pub struct Inspection {
 
 /// The global map, beyond the transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct GlobalInspection {
     /// `PSBT_GLOBAL_XPUB` entries.
     pub xpubs: Vec<GlobalXpub>,
@@ -92,6 +94,7 @@ pub struct GlobalInspection {
 
 /// One `PSBT_GLOBAL_XPUB` entry: a hint, never checked or trusted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct GlobalXpub {
     /// The extended public key (base58) exactly as the PSBT holds it, version bytes
     /// included: `xpub…`, `tpub…`, or a SLIP-132 form such as `Zpub…` (SPEC 1.3 leaves the
@@ -111,6 +114,7 @@ pub struct GlobalXpub {
 /// A key origin: a BIP-32 derivation (`PSBT_*_BIP32_DERIVATION`) or a taproot one
 /// (`PSBT_*_TAP_BIP32_DERIVATION`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KeyOrigin {
     /// The public key, hex: 33 bytes for BIP-32 origins, 32 (x-only) for taproot ones.
     pub key: String,
@@ -185,6 +189,7 @@ pub enum Ownership {
 
 /// A signature present in an input. Presence only: inspecting verifies no signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SignatureInfo {
     /// Which field holds it.
     pub kind: SignatureKind,
@@ -211,6 +216,7 @@ pub enum SignatureKind {
 
 /// A sighash type set in an input's `PSBT_IN_SIGHASH_TYPE` field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SighashInfo {
     /// The value as the field holds it.
     pub value: u32,
@@ -221,6 +227,7 @@ pub struct SighashInfo {
 /// A taproot leaf script: from an input's `PSBT_IN_TAP_LEAF_SCRIPT` or an output's
 /// `PSBT_OUT_TAP_TREE`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TapLeafInfo {
     /// The leaf hash, hex.
     pub leaf_hash: String,
@@ -236,6 +243,7 @@ pub struct TapLeafInfo {
 
 /// The scripts and taproot data present in an input or output map.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ScriptsInfo {
     /// The redeem script, hex.
     pub redeem_script: Option<String>,
@@ -251,6 +259,7 @@ pub struct ScriptsInfo {
 
 /// A field of a key type `bitcoin` does not model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct UnknownField {
     /// The key type.
     pub key_type: u64,
@@ -265,6 +274,7 @@ pub struct UnknownField {
 
 /// A proprietary field (key type 0xFC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ProprietaryField {
     /// The identifier prefix as text (invalid UTF-8 replaced). Untrusted: escape it before
     /// showing it.
@@ -281,6 +291,7 @@ pub struct ProprietaryField {
 
 /// One input of the PSBT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct InputInspection {
     /// Its index.
     pub index: usize,
@@ -330,6 +341,7 @@ pub struct InputInspection {
 
 /// One output of the PSBT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct OutputInspection {
     /// Its index.
     pub index: usize,

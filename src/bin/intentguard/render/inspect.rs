@@ -411,27 +411,27 @@ fn render_unknown(
 
 #[cfg(test)]
 mod tests {
-    use intentguard::inspect::GlobalInspection;
+    use intentguard::inspect::inspect_bytes;
 
     use super::*;
 
+    /// A version 2 PSBT with no inputs and no outputs: its global map holds the PSBT
+    /// version, the transaction version and the two counts, nothing else.
+    const EMPTY_V2: &[u8] = b"psbt\xff\x01\xfb\x04\x02\x00\x00\x00\x01\x02\x04\x02\x00\x00\x00\x01\x04\x01\x00\x01\x05\x01\x00\x00";
+
+    /// The inspection of [`EMPTY_V2`], with the header fields these tests vary.
     fn empty(locktime: u32) -> Inspection {
-        Inspection {
-            psbt_version: 2,
-            txid: Some("ab".repeat(32)),
-            locktime_determined: true,
-            tx_version: 2,
-            locktime,
-            network: "regtest",
-            network_from_policy: true,
-            wallet: Some("vault\u{1b}[1m".to_owned()),
-            global: GlobalInspection { xpubs: vec![], unknown: vec![], proprietary: vec![] },
-            inputs: vec![],
-            outputs: vec![],
-            input_total_sat: Some(0),
-            output_total_sat: Some(5),
-            fee_sat: Some(-5),
-        }
+        let mut inspection = inspect_bytes(EMPTY_V2, None).unwrap();
+        assert!(inspection.global.xpubs.is_empty() && inspection.inputs.is_empty());
+        inspection.txid = Some("ab".repeat(32));
+        inspection.locktime = locktime;
+        inspection.network = "regtest";
+        inspection.network_from_policy = true;
+        inspection.wallet = Some("vault\u{1b}[1m".to_owned());
+        inspection.input_total_sat = Some(0);
+        inspection.output_total_sat = Some(5);
+        inspection.fee_sat = Some(-5);
+        inspection
     }
 
     fn header(inspection: &Inspection) -> Vec<String> {
