@@ -10,7 +10,7 @@ here, so code-point and UTF-16 order agree), no whitespace, non-ASCII kept as UT
 '"', '\\\\' and control characters below U+0020 escaped (\\b \\t \\n \\f \\r, others as
 lowercase \\u00xx). The digest is hashlib.sha256 of the message; signatures are PyNaCl
 (libsodium) Ed25519 over the message. Writes expected.json and one intent file per case;
-tests/ceremony.rs checks intentguard against them. Run by hand; the outputs are committed."""
+tests/integration/ceremony.rs checks intentguard against them. Run by hand; the outputs are committed."""
 import hashlib, json
 import nacl.signing
 

@@ -4,7 +4,7 @@ rust-bitcoin: the kind of request a black-box suite written with other libraries
     pip install embit==0.8.0 pynacl
     python3 embit_case.py ../../../policies/treasury.toml wsh embit-wsh
 
-prints the intent digest and the unsigned txid (stderr) that tests/interop.rs expects.
+prints the intent digest and the unsigned txid (stderr) that tests/integration/interop.rs expects.
 Run by hand; the outputs are committed."""
 import hashlib, json, sys, tomllib
 from embit import bip32, script

@@ -2,14 +2,12 @@
 //! version 0, version 2 and taproot PSBTs with and without a policy, unknown and proprietary
 //! fields, the error object of exit code 2, and escaping of what the PSBT says.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::str::FromStr;
 
-use common::{
-    assert_exit, assert_json_error, case, repo, run_with_stdin, show, stderr, stdout, BIN,
+use crate::common::{
+    self, assert_exit, assert_json_error, case, repo, run_with_stdin, show, stderr, stdout, BIN,
 };
 use intentguard::bitcoin::base58;
 use intentguard::bitcoin::bip32::{DerivationPath, Fingerprint, Xpub};

@@ -9,9 +9,6 @@
 //! server, which take [`SERVER`] exclusively.
 //!
 //! `IG_TEST_PG_RACE_RUNS=N` repeats the race of 16 verifier processes N times.
-#![cfg(all(feature = "cli", feature = "sqlite", feature = "postgres"))]
-
-mod common;
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -21,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Once, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     assert_exit, assert_json_error_code, case, expected, json_value, show, verify_case, TempDir,
 };
 use intentguard::bitcoin::Txid;
@@ -363,7 +360,7 @@ impl Pg {
                 // Straight to the stream: the test harness captures eprintln! of passing tests.
                 let _ = std::io::stderr().write_all(
                     b"skipped: IG_TEST_PG_URL is not set, so the PostgreSQL ledger tests in \
-                      tests/ledger.rs did not run; .ci/run starts a server for them \
+                      tests/integration/ledger.rs did not run; .ci/run starts a server for them \
                       (source .ci/pg.sh and call pg_up to run them by hand)\n",
                 );
             });

@@ -1,12 +1,10 @@
 //! The `intentguard` binary as a signer runs it: exit codes, the JSON of SPEC 4, the error
 //! object of exit code 2, the text view, and the replay ledger across processes.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{
+use crate::common::{
     assert_exit, assert_json_error, case, expected, intentguard, json, now_of, run_with_stdin,
     show, verify, verify_case, TempDir,
 };
@@ -253,7 +251,7 @@ fn psbt_from_standard_input() {
 #[test]
 fn unreachable_postgres_ledger_is_ledger_without_printing_the_password() {
     // A port with nothing listening: the URL is taken as a PostgreSQL ledger, fails to
-    // connect, and no message repeats the password (tests/ledger.rs has the rest).
+    // connect, and no message repeats the password (tests/integration/ledger.rs has the rest).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let home = TempDir::new("cli", "ledger-postgres");
     let dir = case("dmm/honest");

@@ -2,7 +2,7 @@
 //! txid, fee and findings; and the generator reproduces the folder byte for byte.
 
 #[allow(dead_code, reason = "the generator also serves the example and the benchmark")]
-#[path = "../examples/gen_vectors/generator.rs"]
+#[path = "../../examples/gen_vectors/generator.rs"]
 mod generator;
 
 use std::collections::BTreeSet;
@@ -211,7 +211,7 @@ fn generator_reproduces_the_example_policies_and_each_loads() {
 
 #[test]
 fn generator_taproot_addresses_match_embit() {
-    let data: Value = serde_json::from_str(include_str!("data/known-addresses.json")).unwrap();
+    let data: Value = serde_json::from_str(include_str!("../data/known-addresses.json")).unwrap();
     let known: Vec<(String, u64, u64, String)> = data["addresses"]
         .as_array()
         .unwrap()

@@ -10,7 +10,7 @@ use serde_json::Value;
 #[test]
 fn derived_addresses_match_embit() {
     let data: Value =
-        serde_json::from_str(include_str!("data/known-addresses.json")).expect("valid JSON");
+        serde_json::from_str(include_str!("../data/known-addresses.json")).expect("valid JSON");
     let entries = data["addresses"].as_array().expect("a list");
     assert!(entries.len() >= 40, "only {} known answers", entries.len());
     let mut kinds = std::collections::BTreeSet::new();
@@ -39,10 +39,10 @@ fn derived_addresses_match_embit() {
 #[test]
 fn request_and_intent_made_by_other_libraries_are_approved() {
     use intentguard::{verify, Intent, Policy, Request, Verdict};
-    let policy = Policy::from_toml(include_str!("../policies/treasury.toml")).unwrap();
-    let intent = Intent::from_json(include_str!("data/interop/embit-wsh/intent.json")).unwrap();
+    let policy = Policy::from_toml(include_str!("../../policies/treasury.toml")).unwrap();
+    let intent = Intent::from_json(include_str!("../data/interop/embit-wsh/intent.json")).unwrap();
     let request =
-        Request::from_bytes(include_bytes!("data/interop/embit-wsh/request.psbt")).unwrap();
+        Request::from_bytes(include_bytes!("../data/interop/embit-wsh/request.psbt")).unwrap();
     let now = "2024-05-31T02:00:00Z".parse().unwrap();
     let report = verify(&policy, &intent, &request, now, None).unwrap();
     assert_eq!(report.findings, []);

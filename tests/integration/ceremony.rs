@@ -3,13 +3,12 @@
 //! interoperability known answers of `tests/data/intent-kat/` (Python `json` + `hashlib`,
 //! PyNaCl).
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{
-    assert_exit, intentguard, json_file, repo, run_with_stdin, show, stderr, stdout, TempDir, BIN,
+use crate::common::{
+    self, assert_exit, intentguard, json_file, repo, run_with_stdin, show, stderr, stdout, TempDir,
+    BIN,
 };
 use intentguard::text::needs_escape;
 use serde_json::Value;

@@ -12,13 +12,11 @@
 //! skip; the test is ignored by a plain `cargo test` (a clone without `shared/`) and run by
 //! `.ci/run` with `--ignored --nocapture`, which prints the summary.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{show, BIN};
+use crate::common::{show, BIN};
 use intentguard::bitcoin::hashes::{sha256, Hash};
 use intentguard::{decode_encoding, Encoding};
 use serde_json::Value;

@@ -1,8 +1,5 @@
 //! What the tests that run the `intentguard` binary share: temporary directories, the binary
 //! in an environment of its own, `verify` of a vector, and assertions on what it printed.
-//!
-//! Each file under `tests/` is a crate of its own and uses a part of this module; an item
-//! that not every one of them uses says so with `allow(dead_code)`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,37 +16,28 @@ pub fn repo(path: &str) -> PathBuf {
 }
 
 /// A vector folder: `vectors/<name>`.
-#[allow(dead_code, reason = "tests/ceremony.rs names its vectors with `repo`")]
 pub fn case(name: &str) -> PathBuf {
     repo("vectors").join(name)
 }
 
 /// A vector folder's `expected.json`.
-#[allow(dead_code, reason = "only the crates that verify vectors read it")]
 pub fn expected(dir: &Path) -> Value {
     json_file(&dir.join("expected.json"))
 }
 
 /// The `now` of a vector folder's `expected.json`.
-#[allow(dead_code, reason = "only the crates that verify vectors read it")]
 pub fn now_of(dir: &Path) -> String {
     expected(dir)["now"].as_str().unwrap().to_owned()
 }
 
-#[allow(dead_code, reason = "tests/inspect.rs reads no JSON file")]
 pub fn json_file(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 /// A fresh directory under the system's temporary directory, removed on drop:
 /// `intentguard-<prefix>-<process id>-<count>-<name>`.
-#[allow(dead_code, reason = "tests/inspect.rs makes no directory")]
 pub struct TempDir(PathBuf);
 
-#[allow(
-    dead_code,
-    reason = "tests/inspect.rs makes no directory; not every crate writes or lists files in one"
-)]
 impl TempDir {
     pub fn new(prefix: &str, name: &str) -> TempDir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -94,7 +82,6 @@ impl Drop for TempDir {
 
 /// The binary with an environment of its own: no ledger variable, no colour preference,
 /// and a data directory inside `home` so the user's real ledger is never touched.
-#[allow(dead_code, reason = "tests/inspect.rs runs the binary in the caller's environment")]
 pub fn intentguard(home: &TempDir) -> Command {
     let mut command = Command::new(BIN);
     command
@@ -107,7 +94,6 @@ pub fn intentguard(home: &TempDir) -> Command {
 }
 
 /// `verify` of these files at `now`, with `extra` arguments before the PSBT.
-#[allow(dead_code, reason = "only tests/cli.rs and tests/ledger.rs verify")]
 pub fn verify(
     home: &TempDir,
     policy: &Path,
@@ -131,7 +117,6 @@ pub fn verify(
 }
 
 /// `verify` of a vector folder's files, at its `now`.
-#[allow(dead_code, reason = "only tests/cli.rs and tests/ledger.rs verify")]
 pub fn verify_case(home: &TempDir, dir: &Path, extra: &[&str]) -> Command {
     let (policy, intent, psbt) =
         (dir.join("policy.toml"), dir.join("intent.json"), dir.join("request.psbt"));
@@ -139,7 +124,6 @@ pub fn verify_case(home: &TempDir, dir: &Path, extra: &[&str]) -> Command {
 }
 
 /// Runs `command` with `input` on standard input, capturing standard output and error.
-#[allow(dead_code, reason = "tests/ledger.rs writes nothing to standard input")]
 pub fn run_with_stdin(mut command: Command, input: &[u8]) -> Output {
     let mut child = command
         .stdin(Stdio::piped())
@@ -164,25 +148,21 @@ pub fn assert_exit(out: &Output, code: i32) {
     assert_eq!(out.status.code(), Some(code), "{}", show(out));
 }
 
-#[allow(dead_code, reason = "only tests/ceremony.rs and tests/inspect.rs use it")]
 pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
-#[allow(dead_code, reason = "only tests/ceremony.rs uses it")]
 pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
 /// Standard output as one JSON value.
-#[allow(dead_code, reason = "tests/ceremony.rs reads reports itself")]
 pub fn json_value(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e})\n{}", show(out)))
 }
 
 /// Standard output as exactly one JSON object.
-#[allow(dead_code, reason = "tests/ceremony.rs and tests/ledger.rs do not use it")]
 pub fn json(out: &Output) -> Value {
     let value = json_value(out);
     assert!(value.is_object(), "{}", show(out));
@@ -191,7 +171,6 @@ pub fn json(out: &Output) -> Value {
 
 /// Asserts exit code 2 with an error object of `code` on stdout and nothing on stderr;
 /// returns the message. Unlike [`assert_json_error`], other members are not refused.
-#[allow(dead_code, reason = "tests/ceremony.rs does not use it")]
 pub fn assert_json_error_code(out: &Output, code: &str) -> String {
     assert_exit(out, 2);
     let value = json_value(out);
@@ -202,7 +181,6 @@ pub fn assert_json_error_code(out: &Output, code: &str) -> String {
 
 /// Asserts exit code 2 with `{"error":{"code":…,"message":…}}` and nothing else on stdout,
 /// nothing on stderr; returns the message.
-#[allow(dead_code, reason = "tests/ceremony.rs and tests/ledger.rs do not use it")]
 pub fn assert_json_error(out: &Output, code: &str) -> String {
     let message = assert_json_error_code(out, code);
     let value = json(out);
