@@ -140,7 +140,7 @@ mod tests {
 
     use super::*;
     use crate::parse::psbt::{Location, PsbtParseError};
-    use crate::Request;
+    use crate::parse::request::Request;
 
     #[test]
     fn a_parser_error_keeps_its_type_as_the_source() {

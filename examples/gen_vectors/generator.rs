@@ -2,7 +2,7 @@
 //!
 //! Every case states its expected exit code, verdict and findings by hand, here in the
 //! source; nothing is computed by running the verifier. `cargo run --example gen_vectors`
-//! rewrites the folder; `tests/vectors.rs` checks that it reproduces it byte for byte.
+//! rewrites the folder; `tests/integration/vectors.rs` checks that it reproduces it byte for byte.
 //!
 //! It derives scripts with `miniscript` straight from the descriptor string, independently
 //! of the library's own derivation code.

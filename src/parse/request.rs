@@ -54,7 +54,7 @@ impl Request {
 
     /// Returns the PSBT in `bitcoin`'s (version 0) model; for a version 2 request its
     /// `unsigned_tx` is the transaction BIP-370 constructs.
-    pub fn psbt(&self) -> &Psbt {
+    pub(crate) fn psbt(&self) -> &Psbt {
         &self.psbt
     }
 
@@ -208,7 +208,10 @@ mod tests {
     /// The whole message of a request the strict parser refuses: this error and its source.
     fn psbt_problem(bytes: &[u8]) -> String {
         match Request::from_bytes(bytes) {
-            Err(e @ RequestError::Psbt(_)) => format!("{e:#}", e = crate::Error::from(e)),
+            Err(e @ RequestError::Psbt(_)) => {
+                let cause = std::error::Error::source(&e).map(ToString::to_string);
+                format!("{e}: {}", cause.unwrap_or_default())
+            }
             other => panic!("not refused by the PSBT parser: {other:?}"),
         }
     }
