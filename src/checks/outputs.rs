@@ -30,8 +30,10 @@ pub enum Role {
 }
 
 /// What the checks established about one output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OutputFacts {
+    /// The address of its script on the policy's network; `None` for scripts with none.
+    pub address: Option<String>,
     /// The role it plays.
     pub role: Role,
     /// For a payment: the index of the intent payment it matches.
@@ -71,10 +73,18 @@ pub(crate) fn check(
     for (index, (txout, output)) in tx.output.iter().zip(outputs).enumerate() {
         let place = Place::Output(index);
         let amount = txout.value;
-        let mut summary = OutputFacts { role: Role::Unapproved, payment: None, change_at: None };
-        let shown = match Address::from_script(&txout.script_pubkey, policy.network()) {
-            Ok(address) => address.to_string(),
-            Err(_) => format!("script {}", abbreviated_hex(txout.script_pubkey.as_bytes())),
+        let mut summary = OutputFacts {
+            address: Address::from_script(&txout.script_pubkey, policy.network())
+                .ok()
+                .map(|a| a.to_string()),
+            role: Role::Unapproved,
+            payment: None,
+            change_at: None,
+        };
+        // How messages name the output; written only for a finding.
+        let shown = || match &summary.address {
+            Some(address) => address.clone(),
+            None => format!("script {}", abbreviated_hex(txout.script_pubkey.as_bytes())),
         };
 
         // 1. An exact (script, amount) match with a payment not yet matched.
@@ -96,7 +106,7 @@ pub(crate) fn check(
                 out.push(Finding::new(
                     Code::ChangeDerivationMismatch,
                     place,
-                    format!("output {index} ({shown}): its key origins claim the wallet but do not all name one unhardened (branch, index)"),
+                    format!("output {index} ({}): its key origins claim the wallet but do not all name one unhardened (branch, index)", shown()),
                 ));
                 summaries.push(summary);
                 continue;
@@ -109,20 +119,20 @@ pub(crate) fn check(
                     out.push(Finding::new(
                         Code::ChangeDerivationMismatch,
                         place,
-                        format!("output {index} ({shown}) claims to be the wallet's at branch {branch} index {at}, but the wallet's script there is different"),
+                        format!("output {index} ({}) claims to be the wallet's at branch {branch} index {at}, but the wallet's script there is different", shown()),
                     ));
                 } else if at > limits.max_change_index {
                     out.push(Finding::new(
                         Code::ChangeIndexTooHigh,
                         place,
-                        format!("output {index} ({shown}) is change at index {at}, above the policy's max_change_index {}", limits.max_change_index),
+                        format!("output {index} ({}) is change at index {at}, above the policy's max_change_index {}", shown(), limits.max_change_index),
                     ));
                 } else {
                     if branch == 0 {
                         out.push(Finding::new(
                             Code::ChangeOnReceiveBranch,
                             place,
-                            format!("output {index} ({shown}) returns to the wallet on the receive branch (index {at}), not the change branch"),
+                            format!("output {index} ({}) returns to the wallet on the receive branch (index {at}), not the change branch", shown()),
                         ));
                     }
                     change_outputs = change_outputs.saturating_add(1);
@@ -141,8 +151,9 @@ pub(crate) fn check(
                 Code::PaymentAmountMismatch,
                 place,
                 format!(
-                    "output {index} pays {} sat to {shown}; the intent pays that address {}",
+                    "output {index} pays {} sat to {}; the intent pays that address {}",
                     amount.to_sat(),
+                    shown(),
                     amounts.describe()
                 ),
             ));
@@ -151,8 +162,9 @@ pub(crate) fn check(
                 Code::OutputNotInIntent,
                 place,
                 format!(
-                    "output {index} pays {} sat to {shown}, which is neither an intent payment nor the wallet's change",
-                    amount.to_sat()
+                    "output {index} pays {} sat to {}, which is neither an intent payment nor the wallet's change",
+                    amount.to_sat(),
+                    shown()
                 ),
             ));
         }

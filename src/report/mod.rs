@@ -4,8 +4,7 @@
 //! it carries what the text view shows beside it (a payment's memo, a script without an
 //! address), so rendering reads the report and nothing else.
 
-use miniscript::bitcoin::hex::DisplayHex;
-use miniscript::bitcoin::Address;
+use miniscript::bitcoin::ScriptBuf;
 use serde::Serialize;
 
 use crate::base::network::network_name;
@@ -75,10 +74,10 @@ pub struct OutputSummary {
     /// For change: the derivation index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derivation_index: Option<u32>,
-    /// The output script, hex. Not part of SPEC 4's object: the text view shows it for an
+    /// The output script. Not part of SPEC 4's object: the text view shows it for an
     /// output whose script has no address.
     #[serde(skip)]
-    pub script_pubkey: String,
+    pub script_pubkey: ScriptBuf,
     /// For a payment: the intent payment's memo, if it has one. Not part of SPEC 4's object.
     /// Untrusted text: escape it before showing it.
     #[serde(skip)]
@@ -155,19 +154,17 @@ pub(crate) fn build(
     let outputs = tx
         .output
         .iter()
-        .zip(&outputs)
+        .zip(outputs)
         .enumerate()
         .map(|(index, (txout, f))| OutputSummary {
             index,
-            address: Address::from_script(&txout.script_pubkey, policy.network())
-                .ok()
-                .map(|a| a.to_string()),
+            address: f.address,
             amount_sat: txout.value.to_sat(),
             role: f.role,
             payment: f.payment,
             branch: f.change_at.map(|(b, _)| b),
             derivation_index: f.change_at.map(|(_, i)| i),
-            script_pubkey: txout.script_pubkey.as_bytes().to_lower_hex_string(),
+            script_pubkey: txout.script_pubkey.clone(),
             memo: f
                 .payment
                 .and_then(|n| intent.payments().get(n))

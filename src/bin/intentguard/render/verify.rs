@@ -130,7 +130,7 @@ fn render_output(out: &mut Out, output: &OutputSummary) {
     );
     let destination = match &output.address {
         Some(address) => display_safe(address),
-        None => format!("script {} (no address)", output.script_pubkey),
+        None => format!("script {} (no address)", output.script_pubkey.to_hex_string()),
     };
     out.line(&" ".repeat(DETAIL), DETAIL, &destination);
     if let Some(memo) = &output.memo {
@@ -148,6 +148,7 @@ fn branch_name(branch: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    use intentguard::bitcoin::ScriptBuf;
     use intentguard::{Code, Finding, Intent, Place, Policy, Request, Timestamp};
 
     use super::*;
@@ -209,7 +210,7 @@ mod tests {
         outputs[0].payment = Some(0);
         outputs[0].branch = None;
         outputs[0].derivation_index = None;
-        outputs[0].script_pubkey = String::new();
+        outputs[0].script_pubkey = ScriptBuf::new();
         outputs[0].memo = Some(MEMO.to_owned());
         outputs[1].index = 1;
         outputs[1].address =
@@ -219,7 +220,7 @@ mod tests {
         outputs[1].payment = None;
         outputs[1].branch = Some(1);
         outputs[1].derivation_index = Some(3);
-        outputs[1].script_pubkey = String::new();
+        outputs[1].script_pubkey = ScriptBuf::new();
         outputs[1].memo = None;
         outputs[2].index = 2;
         outputs[2].address = None;
@@ -228,7 +229,7 @@ mod tests {
         outputs[2].payment = None;
         outputs[2].branch = None;
         outputs[2].derivation_index = None;
-        outputs[2].script_pubkey = "6a02beef".to_owned();
+        outputs[2].script_pubkey = ScriptBuf::from_bytes(vec![0x6a, 0x02, 0xbe, 0xef]);
         outputs[2].memo = None;
         report.outputs = outputs;
 
