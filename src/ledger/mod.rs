@@ -14,6 +14,9 @@ mod error;
 
 pub use self::error::LedgerError;
 
+/// What a ledger operation returns; the error is [`LedgerError`] unless another is named.
+pub type Result<T, E = LedgerError> = core::result::Result<T, E>;
+
 /// A store of (wallet, intent id) → unsigned txid bindings.
 ///
 /// Implementations must make [`Ledger::bind`] atomic: when several verifications bind the
@@ -24,7 +27,7 @@ pub trait Ledger {
     /// # Errors
     ///
     /// Returns [`LedgerError`] when the store cannot be read.
-    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError>;
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>>;
 
     /// Binds the intent to `txid` unless it is bound already, and returns the txid it is
     /// bound to after the call: `txid` itself, or the earlier binding.
@@ -32,13 +35,7 @@ pub trait Ledger {
     /// # Errors
     ///
     /// Returns [`LedgerError`] when the store cannot be read or written.
-    fn bind(
-        &self,
-        wallet: &str,
-        intent_id: &str,
-        digest: &str,
-        txid: Txid,
-    ) -> Result<Txid, LedgerError>;
+    fn bind(&self, wallet: &str, intent_id: &str, digest: &str, txid: Txid) -> Result<Txid>;
 }
 
 /// A ledger in memory, for tests and for embedders that keep bindings themselves.
@@ -55,7 +52,7 @@ impl MemoryLedger {
 }
 
 impl Ledger for MemoryLedger {
-    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError> {
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>> {
         let map = self
             .bindings
             .lock()

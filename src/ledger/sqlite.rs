@@ -9,8 +9,7 @@ use std::time::Duration;
 use miniscript::bitcoin::Txid;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::Ledger;
-use super::LedgerError;
+use super::{Ledger, LedgerError, Result};
 
 /// How long a verification waits for another one holding the ledger.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -100,7 +99,7 @@ impl SqliteLedger {
 }
 
 impl Ledger for SqliteLedger {
-    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError> {
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>> {
         let text: Option<String> = self
             .connection
             .query_row(
@@ -113,13 +112,7 @@ impl Ledger for SqliteLedger {
         text.map(|t| self.parse_txid(&t)).transpose()
     }
 
-    fn bind(
-        &self,
-        wallet: &str,
-        intent_id: &str,
-        digest: &str,
-        txid: Txid,
-    ) -> Result<Txid, LedgerError> {
+    fn bind(&self, wallet: &str, intent_id: &str, digest: &str, txid: Txid) -> Result<Txid> {
         let tx =
             rusqlite::Transaction::new_unchecked(&self.connection, TransactionBehavior::Immediate)
                 .map_err(|e| self.error("cannot lock the ledger", e))?;

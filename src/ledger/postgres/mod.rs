@@ -26,8 +26,7 @@ use std::time::Instant;
 use miniscript::bitcoin::Txid;
 use tokio_postgres::{Config, NoTls};
 
-use super::Ledger;
-use super::LedgerError;
+use super::{Ledger, LedgerError, Result};
 
 mod options;
 mod pool;
@@ -161,7 +160,7 @@ impl PostgresLedger {
     }
 
     /// Runs `op` under the deadline on a pooled or new connection.
-    fn run(&self, op: &Op<'_>) -> Result<Option<Txid>, LedgerError> {
+    fn run(&self, op: &Op<'_>) -> Result<Option<Txid>> {
         let deadline = Instant::now().checked_add(self.options.deadline()).ok_or_else(|| {
             self.error(format!("the deadline {:?} is too far away", self.options.deadline()))
         })?;
@@ -213,11 +212,7 @@ impl PostgresLedger {
     ///
     /// Retrying is safe: each operation is idempotent. Check-and-bind run again with the
     /// same txid returns the same winner, whether or not the first attempt committed.
-    async fn attempt(
-        &self,
-        conn: &mut Option<Conn>,
-        op: &Op<'_>,
-    ) -> Result<Option<Txid>, LedgerError> {
+    async fn attempt(&self, conn: &mut Option<Conn>, op: &Op<'_>) -> Result<Option<Txid>> {
         if let Some(pooled) = conn.as_mut() {
             match execute(pooled, op).await {
                 Ok(txid) => return Ok(txid),
@@ -264,17 +259,11 @@ impl PostgresLedger {
 }
 
 impl Ledger for PostgresLedger {
-    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>, LedgerError> {
+    fn bound(&self, wallet: &str, intent_id: &str) -> Result<Option<Txid>> {
         self.run(&Op::Bound { wallet, intent_id })
     }
 
-    fn bind(
-        &self,
-        wallet: &str,
-        intent_id: &str,
-        digest: &str,
-        txid: Txid,
-    ) -> Result<Txid, LedgerError> {
+    fn bind(&self, wallet: &str, intent_id: &str, digest: &str, txid: Txid) -> Result<Txid> {
         self.run(&Op::Bind { wallet, intent_id, digest, txid })?
             .ok_or_else(|| self.error("check-and-bind returned no row"))
     }
