@@ -60,13 +60,7 @@ impl Ledger for MemoryLedger {
         Ok(map.get(&(wallet.to_owned(), intent_id.to_owned())).copied())
     }
 
-    fn bind(
-        &self,
-        wallet: &str,
-        intent_id: &str,
-        _digest: &str,
-        txid: Txid,
-    ) -> Result<Txid, LedgerError> {
+    fn bind(&self, wallet: &str, intent_id: &str, _digest: &str, txid: Txid) -> Result<Txid> {
         let mut map = self
             .bindings
             .lock()
