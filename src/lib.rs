@@ -85,6 +85,7 @@ pub use parse::policy::{
     DEFAULT_MAX_CHANGE_INDEX, DEFAULT_MAX_CHANGE_OUTPUTS, DEFAULT_MAX_INTENT_LIFETIME_S,
     DEFAULT_MAX_TX_WEIGHT, MAX_TX_WEIGHT_CONSENSUS,
 };
+pub use parse::prev_tx::parse_prev_txs;
 pub use parse::request::{decode_encoding, Encoding, Request};
 pub use parse::{IntentError, PolicyError, RequestError};
 pub use report::{InputSummary, IntentSummary, OutputSummary, Report, Verdict};
@@ -134,9 +135,10 @@ pub mod psbt {
 /// What a PSBT contains, listed for a person or a program (`intentguard inspect`, SPEC 3).
 pub mod inspect {
     pub use crate::views::inspect::{
-        inspect, inspect_bytes, AmountSource, GlobalInspection, GlobalXpub, InputInspection,
-        Inspection, KeyOrigin, OutputInspection, Ownership, PreviousTx, ProprietaryField,
-        ScriptsInfo, SighashInfo, SignatureInfo, SignatureKind, TapLeafInfo, UnknownField,
+        inspect, inspect_bytes, inspect_bytes_with_prev_txs, AmountSource, GlobalInspection,
+        GlobalXpub, InputInspection, Inspection, KeyOrigin, OutputInspection, Ownership,
+        PreviousTx, ProprietaryField, ScriptsInfo, SighashInfo, SignatureInfo, SignatureKind,
+        TapLeafInfo, UnknownField,
     };
 }
 

@@ -1358,6 +1358,7 @@ pub fn all_cases() -> Vec<Case> {
     hardening_cases(&mut add, &treasury, &honest);
     taproot_cases(&mut add);
     tr_final_cases(&mut add);
+    cases.extend(prev_tx_cases(&treasury, &honest));
     // Version 2 copies of every approved case, and of the requests with fields a signer acts
     // on (SPEC 1.3): the version 2 parser must hand those fields on too.
     let v2: Vec<Case> =
@@ -3399,6 +3400,86 @@ pub fn legacy_request(
 
 /// Requests as other tools write them (SPEC 1.3): a raw file taken byte for byte, and a
 /// SLIP-132 version inside a global xpub, which is not checked.
+/// `prev-tx.hex`, the previous transactions a case supplies beside its PSBT (`--prev-tx`),
+/// as hex, one per line.
+fn with_prev_txs(mut case: Case, txs: &[Transaction]) -> Case {
+    use intentguard::bitcoin::hex::DisplayHex;
+    let lines: String = txs
+        .iter()
+        .map(|tx| {
+            format!("{}\n", intentguard::bitcoin::consensus::serialize(tx).to_lower_hex_string())
+        })
+        .collect();
+    case.files.insert(case.files.len() - 1, ("prev-tx.hex", lines.into_bytes()));
+    case
+}
+
+/// Requests whose previous transactions come beside the PSBT (SPEC 3, `--prev-tx`), as
+/// 41 of 88 real multisig PSBTs need: approved exactly when the supplied ones are right.
+fn prev_tx_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
+    let intent =
+        IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
+    let base = policy("treasury", treasury, &[]);
+    let prev_txs: Vec<Transaction> =
+        honest.inputs.iter().map(|i| i.non_witness_utxo.clone().unwrap()).collect();
+    let mut stripped = honest.clone();
+    for input in &mut stripped.inputs {
+        input.non_witness_utxo = None;
+    }
+    let supplied = with_prev_txs(
+        case("215-prev-tx-supplied", base.clone(), intent.json(), &stripped, expected(
+            "The DMM request without previous transactions, as many coordinators write it; both are supplied beside it (--prev-tx), hashed and used as non_witness_utxo: approved.",
+            vec![],
+        )),
+        &prev_txs,
+    );
+    let unrelated = with_prev_txs(
+        case("216-prev-tx-supplied-unspent", base.clone(), intent.json(), &stripped, expected(
+            "The DMM request without previous transactions; the transaction supplied beside it is one no input spends (the request's own): ignored, so the policy's require_prev_tx rejects both inputs.",
+            vec![at_input("INPUT_MISSING_PREV_TX", 0), at_input("INPUT_MISSING_PREV_TX", 1)],
+        )),
+        std::slice::from_ref(&honest.unsigned_tx),
+    );
+    let mut understated = stripped.clone();
+    if let Some(u) = understated.inputs[0].witness_utxo.as_mut() {
+        u.value = Amount::from_sat(u.value.to_sat() - 10 * BTC);
+    }
+    // The fee is the one the supplied transactions prove.
+    let mut proven = understated.clone();
+    for (input, tx) in proven.inputs.iter_mut().zip(&prev_txs) {
+        input.non_witness_utxo = Some(tx.clone());
+    }
+    let understated = with_prev_txs(
+        case_with_request("217-prev-tx-supplied-witness-utxo-understated", base.clone(), intent.json(), &proven, format!("{understated}\n").into_bytes(), expected(
+            "witness_utxo understates input 0's amount by 10 BTC; the previous transaction supplied beside the PSBT disagrees, exactly as one inside it would.",
+            vec![at_input("INPUT_PREV_TX_MISMATCH", 0)],
+        )),
+        &prev_txs,
+    );
+    let mut wrong_inside = honest.clone();
+    wrong_inside.inputs[0].non_witness_utxo =
+        Some(funding(&input(treasury, 0, 7, 3_000 * BTC + 1)));
+    let not_replaced = with_prev_txs(
+        case("218-prev-tx-supplied-does-not-replace-the-psbt-s", base.clone(), intent.json(), &wrong_inside, expected(
+            "Input 0 carries a previous transaction that is not the one its outpoint names; the right one supplied beside the PSBT does not replace it: a wrong one in the request stays a finding.",
+            vec![at_input("INPUT_PREV_TX_MISMATCH", 0)],
+        )),
+        &prev_txs,
+    );
+    let mut unreadable = error_case(
+        "913-prev-tx-file-malformed",
+        "The DMM request without previous transactions, with a --prev-tx file that holds no transaction: could not verify.",
+        base,
+        intent.json(),
+        format!("{stripped}\n").into_bytes(),
+        "PSBT_MALFORMED",
+    );
+    unreadable
+        .files
+        .insert(unreadable.files.len() - 1, ("prev-tx.hex", b"not a transaction\n".to_vec()));
+    vec![supplied, unrelated, understated, not_replaced, unreadable]
+}
+
 fn raw_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
     let intent =
         IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);

@@ -112,6 +112,14 @@ pub enum RequestError {
     /// A valid version 2 PSBT whose inputs require incompatible lock time types, so that no
     /// transaction can be built from it (BIP-370).
     LocktimeUndetermined,
+    /// A file of previous transactions supplied beside the PSBT (`--prev-tx`) that is not one
+    /// raw transaction or hex transactions one per line.
+    PrevTx {
+        /// The line at fault (from 1), for hex text.
+        line: Option<usize>,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl fmt::Display for RequestError {
@@ -126,6 +134,14 @@ impl fmt::Display for RequestError {
                 f,
                 "the PSBT is malformed: the inputs of this version 2 PSBT require incompatible lock time types, so no transaction can be built from it (BIP-370)"
             ),
+            Self::PrevTx { line: Some(line), problem } => write!(
+                f,
+                "line {line} is not a previous transaction: {problem}"
+            ),
+            Self::PrevTx { line: None, problem } => write!(
+                f,
+                "not a previous transaction: {problem}"
+            ),
         }
     }
 }
@@ -134,7 +150,10 @@ impl std::error::Error for RequestError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Psbt(e) => Some(e),
-            Self::TooLarge { .. } | Self::Encoding { .. } | Self::LocktimeUndetermined => None,
+            Self::TooLarge { .. }
+            | Self::Encoding { .. }
+            | Self::LocktimeUndetermined
+            | Self::PrevTx { .. } => None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod error;
 pub(crate) mod intent;
 pub(crate) mod keyfile;
 pub(crate) mod policy;
+pub(crate) mod prev_tx;
 pub(crate) mod psbt;
 mod read;
 pub(crate) mod request;

@@ -52,6 +52,15 @@ impl Request {
         Ok(Request { psbt, version, encoding })
     }
 
+    /// Supplies previous transactions beside the PSBT (SPEC 3, `--prev-tx`): each input that
+    /// carries no previous transaction and spends an output of one of `txs` gets it, and the
+    /// checks treat it exactly as a `non_witness_utxo` (SPEC 2.2). An input's own previous
+    /// transaction is never replaced. Returns the indices in `txs` of the transactions that
+    /// no input spends.
+    pub fn supply_prev_txs(&mut self, txs: &[Transaction]) -> Vec<usize> {
+        crate::parse::prev_tx::supply(&mut self.psbt, txs)
+    }
+
     /// Returns the PSBT in `bitcoin`'s (version 0) model; for a version 2 request its
     /// `unsigned_tx` is the transaction BIP-370 constructs.
     pub(crate) fn psbt(&self) -> &Psbt {

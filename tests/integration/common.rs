@@ -116,11 +116,17 @@ pub fn verify(
     command
 }
 
-/// `verify` of a vector folder's files, at its `now`.
+/// `verify` of a vector folder's files, at its `now`, with the previous transactions it
+/// supplies beside the PSBT (`prev-tx.hex`, if it has one).
 pub fn verify_case(home: &TempDir, dir: &Path, extra: &[&str]) -> Command {
     let (policy, intent, psbt) =
         (dir.join("policy.toml"), dir.join("intent.json"), dir.join("request.psbt"));
-    verify(home, &policy, &intent, &now_of(dir), extra, &psbt)
+    let prev_tx = dir.join("prev-tx.hex");
+    let mut args: Vec<&str> = extra.to_vec();
+    if prev_tx.is_file() {
+        args.extend(["--prev-tx", prev_tx.to_str().unwrap()]);
+    }
+    verify(home, &policy, &intent, &now_of(dir), &args, &psbt)
 }
 
 /// Runs `command` with `input` on standard input, capturing standard output and error.

@@ -51,8 +51,14 @@ fn load_case(dir: &Path) -> Result<(Policy, Intent, Request), &'static str> {
         .map_err(|e| Error::from(e).code().as_str())?;
     let intent = Intent::from_json_bytes(&read("intent.json"))
         .map_err(|e| Error::from(e).code().as_str())?;
-    let request =
+    let mut request =
         Request::from_bytes(&read("request.psbt")).map_err(|e| Error::from(e).code().as_str())?;
+    // Previous transactions the case supplies beside the PSBT (`--prev-tx`).
+    if dir.join("prev-tx.hex").is_file() {
+        let txs = intentguard::parse_prev_txs(&read("prev-tx.hex"))
+            .map_err(|e| Error::from(e).code().as_str())?;
+        request.supply_prev_txs(&txs);
+    }
     Ok((policy, intent, request))
 }
 

@@ -76,6 +76,11 @@ pub struct Verify {
     #[arg(long)]
     pub no_ledger: bool,
 
+    /// A previous transaction for inputs whose PSBT map lacks it (raw, or hex one per line),
+    /// e.g. from `bitcoin-cli getrawtransaction TXID`. Repeatable.
+    #[arg(long = "prev-tx", value_name = "FILE")]
+    pub prev_tx: Vec<PathBuf>,
+
     /// The signing request: a PSBT file (raw, hex or base64), or - for standard input.
     #[arg(value_name = "PSBT")]
     pub psbt: PathBuf,

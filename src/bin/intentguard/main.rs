@@ -10,6 +10,7 @@ mod keys;
 mod ledger;
 mod outcome;
 mod output;
+mod prev_tx;
 mod render;
 
 use std::ffi::OsString;

@@ -28,11 +28,12 @@
 //! # }
 //! ```
 
-use miniscript::bitcoin::Network;
+use miniscript::bitcoin::{Network, Transaction};
 use serde::Serialize;
 
 use crate::model::claims::{Derivations, PrevTxs};
 use crate::parse::policy::{network_name, Policy};
+use crate::parse::prev_tx::supply;
 use crate::parse::psbt::ParsedPsbt;
 use crate::parse::request::decode_encoding;
 use crate::parse::RequestError;
@@ -371,9 +372,26 @@ pub struct OutputInspection {
 /// Returns [`RequestError`] (`PSBT_MALFORMED`) when the bytes are too large, in none of the
 /// three encodings, or not exactly one valid PSBT; the message is the parser's.
 pub fn inspect_bytes(bytes: &[u8], policy: Option<&Policy>) -> Result<Inspection, RequestError> {
+    inspect_bytes_with_prev_txs(bytes, policy, &[]).map(|(inspection, _)| inspection)
+}
+
+/// As [`inspect_bytes`], with previous transactions supplied beside the PSBT (SPEC 3,
+/// `--prev-tx`): each input that carries none and spends an output of one of `prev_txs` is
+/// listed as if the PSBT carried it (its amount then proven by the hash). Also returns the
+/// indices in `prev_txs` of the transactions that no input spends.
+///
+/// # Errors
+///
+/// As [`inspect_bytes`].
+pub fn inspect_bytes_with_prev_txs(
+    bytes: &[u8],
+    policy: Option<&Policy>,
+    prev_txs: &[Transaction],
+) -> Result<(Inspection, Vec<usize>), RequestError> {
     let (_, raw) = decode_encoding(bytes)?;
-    let parsed = crate::parse::psbt::parse(&raw).map_err(RequestError::Psbt)?;
-    Ok(inspect(&parsed, policy))
+    let mut parsed = crate::parse::psbt::parse(&raw).map_err(RequestError::Psbt)?;
+    let unused = supply(&mut parsed.psbt, prev_txs);
+    Ok((inspect(&parsed, policy), unused))
 }
 
 /// Lists what `parsed` contains. With `policy`, addresses are for its network and every

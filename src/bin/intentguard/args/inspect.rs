@@ -30,6 +30,11 @@ pub struct Inspect {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// A previous transaction for inputs whose PSBT map lacks it (raw, or hex one per line):
+    /// their amounts are then shown as proven. Repeatable.
+    #[arg(long = "prev-tx", value_name = "FILE")]
+    pub prev_tx: Vec<PathBuf>,
+
     /// The PSBT: a file (raw, hex or base64), or - for standard input.
     #[arg(value_name = "PSBT")]
     pub psbt: PathBuf,

@@ -10,6 +10,7 @@ use crate::args::{Format, Verify};
 use crate::files::{describe, read_capped};
 use crate::ledger::{self, Choice};
 use crate::outcome::{write_stderr, write_stdout, Failure, Outcome};
+use crate::prev_tx::Supplied;
 use crate::render::render;
 
 /// Runs the command and prints its result.
@@ -34,7 +35,9 @@ fn verify(args: &Verify) -> Result<Report, Failure> {
 
     let policy = read_policy(&args.policy)?;
     let intent = read_intent(&args.intent)?;
-    let request = read_request(&args.psbt)?;
+    let mut request = read_request(&args.psbt)?;
+    let supplied = Supplied::read(&args.prev_tx)?;
+    supplied.note_unused(&request.supply_prev_txs(supplied.txs()));
 
     let ledger = ledger::open(&choice)?;
     intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
