@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Fills fuzz/seeds/<target>/ from vectors/ and policies/ (committed). Run after the vectors
 # change. The public conformance vectors are added to the git-ignored fuzz/corpus/ at run
-# time by .ci/run, never committed.
+# time by .ci/run, never committed. fuzz/seeds/import_wallet/ holds small wallet files
+# written by hand (one per format import reads) and is left as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rm -rf fuzz/seeds && mkdir -p fuzz/seeds/{parse_request,parse_psbt,verify_request,parse_policy,parse_intent}
+targets=(parse_request parse_psbt verify_request parse_policy parse_intent)
+for t in "${targets[@]}"; do rm -rf "fuzz/seeds/$t" && mkdir -p "fuzz/seeds/$t"; done
 n=0
 for dir in $(find vectors -name expected.json -printf '%h\n' | sort); do
   n=$((n + 1))

@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 
 use miniscript::bitcoin::psbt::Psbt;
 use miniscript::bitcoin::script::Instruction;
-use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, TapSighashType};
+use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, NetworkKind, TapSighashType};
 
 use crate::parse::psbt::{not_allowed_field, Location};
 
+use crate::import::{self, Source};
+use crate::wallet::Wallet;
 use crate::{verify, Intent, Policy, Request, Role, Timestamp, Verdict};
 
 /// Decodes a request (encoding detection, size cap, strict parse). Must never panic; a
@@ -48,6 +50,47 @@ pub fn parse_intent(data: &[u8]) {
         again.as_ref().map(Intent::message).ok(),
         Some(intent.message()),
         "JCS is not stable"
+    );
+}
+
+/// Most characters of an import refusal's message, whatever the file: "the wallet file: "
+/// and a problem of at most 1,000 characters and `…`.
+const MAX_IMPORT_MESSAGE_CHARS: usize = 1_100;
+
+/// Imports a wallet file (SPEC 1.4). Must never panic. A refusal's message stays short
+/// whatever the file. An import that succeeds is deterministic, its descriptor loads as a
+/// policy descriptor on its network, and imported again as a bare descriptor it gives itself
+/// (same text, a network of the same kind, no warnings).
+///
+/// # Panics
+///
+/// When one of these properties is broken.
+#[expect(clippy::panic, reason = "an oracle panics to report")]
+pub fn import_wallet(data: &[u8]) {
+    let imported = match import::import_wallet(data, None) {
+        Ok(imported) => imported,
+        Err(e) => {
+            let chars = e.to_string().chars().count();
+            assert!(chars <= MAX_IMPORT_MESSAGE_CHARS, "a refusal of {chars} characters: {e}");
+            return;
+        }
+    };
+    let twice = import::import_wallet(data, None);
+    assert_eq!(twice.as_ref(), Ok(&imported), "import is not deterministic");
+    if let Err(e) = Wallet::from_descriptor(&imported.descriptor, imported.network) {
+        panic!("imported {} does not load: {e}", imported.descriptor);
+    }
+    let again = match import::import_wallet(imported.descriptor.as_bytes(), None) {
+        Ok(again) => again,
+        Err(e) => panic!("imported {} does not import again: {e}", imported.descriptor),
+    };
+    assert_eq!(again.descriptor, imported.descriptor, "the canonical descriptor is not stable");
+    assert_eq!(again.source, Source::Descriptor, "a descriptor is read as another format");
+    assert!(again.warnings.is_empty(), "a canonical descriptor warns: {:?}", again.warnings);
+    assert_eq!(
+        NetworkKind::from(again.network),
+        NetworkKind::from(imported.network),
+        "the network changes kind"
     );
 }
 

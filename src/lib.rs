@@ -68,6 +68,7 @@ mod parse;
 mod report;
 mod verify;
 mod views;
+mod wallet_import;
 
 pub use miniscript;
 pub use miniscript::bitcoin;
@@ -140,6 +141,12 @@ pub mod inspect {
         PreviousTx, ProprietaryField, ScriptsInfo, SighashInfo, SignatureInfo, SignatureKind,
         TapLeafInfo, UnknownField,
     };
+}
+
+/// Wallet files of other tools made into a policy's name, network and descriptor
+/// (`intentguard policy import`, SPEC 1.4).
+pub mod import {
+    pub use crate::wallet_import::{import_wallet, Imported, Source};
 }
 
 /// What a policy's wallet is, in the terms a ceremony compares with hardware wallets.

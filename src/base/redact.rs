@@ -136,7 +136,7 @@ fn closing(inner: &str, quote: char) -> Option<usize> {
 
 /// Replaces each run of [`GUARD_MIN`] or more ASCII letters and digits, with a digit in it,
 /// that also appears in `source`, by `…`.
-fn guard(text: &str, source: &str) -> String {
+pub(crate) fn guard(text: &str, source: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {

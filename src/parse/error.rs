@@ -36,6 +36,12 @@ pub enum PolicyError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A wallet file given to `policy import` (SPEC 1.4) cannot be made into a policy's
+    /// name, network and descriptor.
+    WalletFile {
+        /// What is wrong or missing, and what to do; never the file's content.
+        problem: String,
+    },
 }
 
 impl fmt::Display for PolicyError {
@@ -49,6 +55,7 @@ impl fmt::Display for PolicyError {
             ),
             Self::Field { field, problem } => write!(f, "policy field `{field}`: {problem}"),
             Self::Descriptor { problem } => write!(f, "policy field `descriptor`: {problem}"),
+            Self::WalletFile { problem } => write!(f, "the wallet file: {problem}"),
         }
     }
 }

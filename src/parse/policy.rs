@@ -217,7 +217,8 @@ fn field(field: &str, problem: impl Into<String>) -> PolicyError {
     PolicyError::Field { field: field.to_owned(), problem: problem.into() }
 }
 
-fn valid_name(name: &str) -> bool {
+/// Whether `name` may name a policy: 1 to 64 characters of `[a-z0-9._-]` (SPEC 1.1).
+pub(crate) fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'))
 }

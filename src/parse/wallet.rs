@@ -9,7 +9,7 @@ use miniscript::bitcoin::secp256k1::{Secp256k1, VerifyOnly};
 use miniscript::bitcoin::taproot::{
     ControlBlock, LeafVersion, TapLeafHash, TapNodeHash, TapTree, TaprootBuilder,
 };
-use miniscript::bitcoin::{Network, PublicKey, ScriptBuf};
+use miniscript::bitcoin::{Network, NetworkKind, PublicKey, ScriptBuf};
 use miniscript::descriptor::{
     DerivPaths, DescriptorMultiXKey, DescriptorPublicKey, DescriptorXKey, ShInner, Wildcard,
     WshInner,
@@ -228,17 +228,8 @@ impl Wallet {
         let body = miniscript::descriptor::checksum::verify_checksum(text)
             .map_err(|e| descriptor_error(format!("bad checksum: {e}")))?;
         keys::refuse_other_key_versions(body).map_err(descriptor_error)?;
-        // The checksum covers the text as written; `/**` is expanded after it is verified.
-        let body = keys::expand_receive_change_shorthand(body);
-        // miniscript 13 has no `sortedmulti_a` (BIP-387): parse it as `multi_a` and sort the
-        // derived keys of those leaves ourselves.
-        let sorted_marks = multi_a_marks(&body);
-        let plain = body.replace("sortedmulti_a(", "multi_a(");
-        // Parsed without miniscript's sanity checks first, so that a key given twice in one
-        // tap leaf is refused by our rule, which names it; the checks run below.
-        let descriptor: Descriptor<DescriptorPublicKey> = Tree::from_str(&plain)
-            .and_then(|tree| Descriptor::from_tree(tree.root()))
-            .map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
+        let (descriptor, sorted_marks) =
+            parse_unchecked(body).map_err(|e| descriptor_error(format!("does not parse: {e}")))?;
         let (kind, threshold) = shape(&descriptor).ok_or_else(|| {
             descriptor_error(
                 "must be wsh(multi|sortedmulti), sh(wsh(multi|sortedmulti)), sh(multi|sortedmulti) or tr(KEY, TREE)",
@@ -335,6 +326,16 @@ impl Wallet {
     /// Returns the descriptor as the policy wrote it.
     pub fn descriptor_text(&self) -> &str {
         &self.text
+    }
+
+    /// Returns the descriptor in one canonical form: as miniscript prints it (`/<0;1>/*`,
+    /// hardened steps as `'`, `sortedmulti_a` kept) with its checksum. Any two texts of one
+    /// wallet give the same string. `None` only if the printed text could not be checksummed.
+    pub(crate) fn canonical_descriptor(&self) -> Option<String> {
+        let body = printed(&self.descriptor, &multi_a_marks(&self.text));
+        let mut engine = miniscript::descriptor::checksum::Engine::new();
+        engine.input(&body).ok()?;
+        Some(format!("{body}#{}", engine.checksum()))
     }
 
     /// Returns the descriptor as parsed (multipath, `/**` as `/<0;1>/*`, `sortedmulti_a` as
@@ -498,6 +499,88 @@ fn shape(d: &Descriptor<DescriptorPublicKey>) -> Option<(ScriptKind, Option<(usi
         }
         _ => None,
     }
+}
+
+/// Parses a descriptor's text (no checksum) as [`Wallet::from_descriptor`] does, before its
+/// rules: `/**` expanded to `/<0;1>/*`, and `sortedmulti_a` read as `multi_a` (miniscript 13
+/// has no `sortedmulti_a`, BIP-387; the derived keys of those leaves are sorted by us), with
+/// the marks of [`multi_a_marks`]. Without miniscript's sanity checks, so that a key given
+/// twice in one tap leaf is refused by our rule, which names it; those checks run later.
+fn parse_unchecked(
+    body: &str,
+) -> Result<(Descriptor<DescriptorPublicKey>, Vec<bool>), miniscript::Error> {
+    // The checksum covers the text as written; `/**` is expanded after it is verified.
+    let body = keys::expand_receive_change_shorthand(body);
+    let sorted_marks = multi_a_marks(&body);
+    let plain = body.replace("sortedmulti_a(", "multi_a(");
+    let descriptor = Tree::from_str(&plain).and_then(|tree| Descriptor::from_tree(tree.root()))?;
+    Ok((descriptor, sorted_marks))
+}
+
+/// The descriptor as miniscript prints it, without a checksum, with each `multi_a` that
+/// [`multi_a_marks`] marks sorted written back as `sortedmulti_a` (miniscript prints the
+/// fragments in the order written).
+fn printed(descriptor: &Descriptor<DescriptorPublicKey>, sorted_marks: &[bool]) -> String {
+    let text = format!("{descriptor:#}");
+    let mut out =
+        String::with_capacity(text.len().saturating_add(sorted_marks.len().saturating_mul(6)));
+    let mut marks = sorted_marks.iter();
+    let mut rest = text.as_str();
+    while let Some(pos) = rest.find("multi_a(") {
+        out.push_str(rest.get(..pos).unwrap_or_default());
+        if marks.next().copied().unwrap_or(false) {
+            out.push_str("sorted");
+        }
+        out.push_str("multi_a(");
+        rest = rest.get(pos.saturating_add("multi_a(".len())..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One key of a descriptor as written, named as the descriptor rules name it: what
+/// `policy import` needs to explain a descriptor before (or instead of) loading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WrittenKey {
+    /// Where the key is, such as `the 2nd key` or `the 1st key, the taproot internal key`.
+    pub(crate) position: String,
+    /// The key for a person: its origin and the ends of the key material.
+    pub(crate) shown: String,
+    /// The key material as written: the extended key, or the hex of a fixed key.
+    pub(crate) material: String,
+    /// The whole key as miniscript prints it (origin, material, steps).
+    pub(crate) text: String,
+    /// Whether the key is an extended key (not a fixed public key).
+    pub(crate) extended: bool,
+    /// Whether the key has an origin `[fingerprint/path]`.
+    pub(crate) has_origin: bool,
+    /// The network kind of an extended key's version bytes.
+    pub(crate) network: Option<NetworkKind>,
+}
+
+impl WrittenKey {
+    /// The key's position and the key, as the descriptor rules' messages name keys.
+    pub(crate) fn name(&self) -> String {
+        format!("{} ({})", self.position, self.shown)
+    }
+}
+
+/// A descriptor read without the rules of SPEC 1.1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unchecked {
+    /// The descriptor as miniscript prints it, without a checksum (`sortedmulti_a` kept).
+    pub(crate) printed: String,
+    /// Its keys, in the order written.
+    pub(crate) keys: Vec<WrittenKey>,
+}
+
+/// Reads a descriptor's text (no checksum) as [`Wallet::from_descriptor`] parses it, but
+/// applies none of its rules; `None` when it does not parse. For messages that must say
+/// which key is meant before the descriptor loads.
+pub(crate) fn read_unchecked(body: &str) -> Option<Unchecked> {
+    let (descriptor, marks) = parse_unchecked(body).ok()?;
+    let keys = keys::written_keys(&descriptor).iter().map(keys::Written::view).collect();
+    Some(Unchecked { printed: printed(&descriptor, &marks), keys })
 }
 
 /// For each `multi_a(` or `sortedmulti_a(` in the descriptor text, in order: whether sorted.

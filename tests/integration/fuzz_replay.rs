@@ -5,12 +5,13 @@ use std::path::Path;
 
 type Oracle = fn(&[u8]);
 
-const TARGETS: [(&str, Oracle); 5] = [
+const TARGETS: [(&str, Oracle); 6] = [
     ("parse_request", intentguard::fuzzing::parse_request),
     ("parse_psbt", intentguard::fuzzing::parse_psbt),
     ("parse_policy", intentguard::fuzzing::parse_policy),
     ("parse_intent", intentguard::fuzzing::parse_intent),
     ("verify_request", intentguard::fuzzing::verify_request),
+    ("import_wallet", intentguard::fuzzing::import_wallet),
 ];
 
 #[test]

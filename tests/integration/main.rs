@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod conformance;
 mod fuzz_replay;
+mod import;
 mod inspect;
 mod interop;
 // Every store's tests: needs the three features (`cli`, which the binary requires, brings them).

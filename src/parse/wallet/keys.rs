@@ -15,7 +15,7 @@ use miniscript::bitcoin::{Network, NetworkKind};
 use miniscript::descriptor::{DescriptorPublicKey, SinglePubKey};
 use miniscript::{Descriptor, ForEachKey};
 
-use super::branch_path;
+use super::{branch_path, WrittenKey};
 use crate::base::network::{network_kind, network_name};
 use crate::base::slip132::{self, Version};
 
@@ -43,14 +43,42 @@ impl Written {
     /// Names the key for a person: its place, its origin and the ends of the key, such as
     /// `the 2nd key ([43744e0d/48'/0'/0'/2']xpub6EfMLKT9…oCcmrdVa)`.
     fn name(&self) -> String {
-        let material = material_text(&self.key);
-        let full = self.key.to_string();
-        let origin = full.split_once(material.as_str()).map(|(origin, _)| origin).unwrap_or("");
+        format!("{} ({})", self.position(), self.shown())
+    }
+
+    /// Where the key is: `the 2nd key`, `the 1st key, the taproot internal key`.
+    fn position(&self) -> String {
         let what = match self.place {
             Place::Internal => ", the taproot internal key",
             Place::Script | Place::Leaf(_) => "",
         };
-        format!("the {} key{what} ({origin}{})", ordinal(self.ordinal), abbreviated(&material))
+        format!("the {} key{what}", ordinal(self.ordinal))
+    }
+
+    /// The key's origin and the ends of its material: `[43744e0d/48'/0'/0'/2']xpub6EfMLKT9…oCcmrdVa`.
+    fn shown(&self) -> String {
+        let material = material_text(&self.key);
+        let full = self.key.to_string();
+        let origin = full.split_once(material.as_str()).map(|(origin, _)| origin).unwrap_or("");
+        format!("{origin}{}", abbreviated(&material))
+    }
+
+    /// The key as `policy import` explains it before the descriptor loads.
+    pub(super) fn view(&self) -> WrittenKey {
+        let has_origin = match &self.key {
+            DescriptorPublicKey::Single(single) => single.origin.is_some(),
+            DescriptorPublicKey::XPub(x) => x.origin.is_some(),
+            DescriptorPublicKey::MultiXPub(x) => x.origin.is_some(),
+        };
+        WrittenKey {
+            position: self.position(),
+            shown: self.shown(),
+            material: material_text(&self.key),
+            text: self.key.to_string(),
+            extended: !matches!(self.key, DescriptorPublicKey::Single(_)),
+            has_origin,
+            network: self.key.xkey_network(),
+        }
     }
 }
 
