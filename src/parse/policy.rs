@@ -173,6 +173,12 @@ impl Policy {
         &self.wallet
     }
 
+    /// Returns the wallet digest (see [`Wallet::digest`]): the same for every text and every
+    /// import route of this wallet on this network, so that two people can compare one line.
+    pub fn wallet_digest(&self) -> String {
+        self.wallet.digest(self.network)
+    }
+
     /// Returns how many distinct approvers must approve.
     pub fn quorum(&self) -> usize {
         self.quorum

@@ -23,6 +23,7 @@ use miniscript::{
 
 use crate::parse::PolicyError;
 
+mod canonical;
 mod keys;
 
 /// The script types of the supported descriptors.
@@ -328,16 +329,6 @@ impl Wallet {
         &self.text
     }
 
-    /// Returns the descriptor in one canonical form: as miniscript prints it (`/<0;1>/*`,
-    /// hardened steps as `'`, `sortedmulti_a` kept) with its checksum. Any two texts of one
-    /// wallet give the same string. `None` only if the printed text could not be checksummed.
-    pub(crate) fn canonical_descriptor(&self) -> Option<String> {
-        let body = printed(&self.descriptor, &multi_a_marks(&self.text));
-        let mut engine = miniscript::descriptor::checksum::Engine::new();
-        engine.input(&body).ok()?;
-        Some(format!("{body}#{}", engine.checksum()))
-    }
-
     /// Returns the descriptor as parsed (multipath, `/**` as `/<0;1>/*`, `sortedmulti_a` as
     /// `multi_a`).
     pub fn descriptor(&self) -> &Descriptor<DescriptorPublicKey> {
@@ -511,31 +502,10 @@ fn parse_unchecked(
 ) -> Result<(Descriptor<DescriptorPublicKey>, Vec<bool>), miniscript::Error> {
     // The checksum covers the text as written; `/**` is expanded after it is verified.
     let body = keys::expand_receive_change_shorthand(body);
-    let sorted_marks = multi_a_marks(&body);
+    let sorted_marks = canonical::multi_a_marks(&body);
     let plain = body.replace("sortedmulti_a(", "multi_a(");
     let descriptor = Tree::from_str(&plain).and_then(|tree| Descriptor::from_tree(tree.root()))?;
     Ok((descriptor, sorted_marks))
-}
-
-/// The descriptor as miniscript prints it, without a checksum, with each `multi_a` that
-/// [`multi_a_marks`] marks sorted written back as `sortedmulti_a` (miniscript prints the
-/// fragments in the order written).
-fn printed(descriptor: &Descriptor<DescriptorPublicKey>, sorted_marks: &[bool]) -> String {
-    let text = format!("{descriptor:#}");
-    let mut out =
-        String::with_capacity(text.len().saturating_add(sorted_marks.len().saturating_mul(6)));
-    let mut marks = sorted_marks.iter();
-    let mut rest = text.as_str();
-    while let Some(pos) = rest.find("multi_a(") {
-        out.push_str(rest.get(..pos).unwrap_or_default());
-        if marks.next().copied().unwrap_or(false) {
-            out.push_str("sorted");
-        }
-        out.push_str("multi_a(");
-        rest = rest.get(pos.saturating_add("multi_a(".len())..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
 }
 
 /// One key of a descriptor as written, named as the descriptor rules name it: what
@@ -580,19 +550,7 @@ pub(crate) struct Unchecked {
 pub(crate) fn read_unchecked(body: &str) -> Option<Unchecked> {
     let (descriptor, marks) = parse_unchecked(body).ok()?;
     let keys = keys::written_keys(&descriptor).iter().map(keys::Written::view).collect();
-    Some(Unchecked { printed: printed(&descriptor, &marks), keys })
-}
-
-/// For each `multi_a(` or `sortedmulti_a(` in the descriptor text, in order: whether sorted.
-fn multi_a_marks(text: &str) -> Vec<bool> {
-    let mut marks = Vec::new();
-    let mut rest = text;
-    while let Some(pos) = rest.find("multi_a(") {
-        let before = rest.get(..pos).unwrap_or_default();
-        marks.push(before.ends_with("sorted"));
-        rest = rest.get(pos.saturating_add("multi_a(".len())..).unwrap_or_default();
-    }
-    marks
+    Some(Unchecked { printed: canonical::printed(&descriptor, &marks), keys })
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 Reads the wallet files of ../shared/realworld-corpus/wallets in place (they are never copied
 into this repository), makes each into a descriptor with embit's parser by the file's own
 rules (BIP-129: `/**` is the record's path restrictions `/0/*,/1/*`; BIP-388: `@N` is
-`keys_info[N]`), and writes tests/data/import-addresses.json: the first receive (0, 0) and
+`keys_info[N]`; Coldcard: `Derivation:` applies to the keys after it, no `Format:` is P2SH;
+Caravan: `addressType`, `quorum.requiredSigners`, each key's `xfp` and `bip32Path`; both
+sortedmulti), and writes tests/data/import-addresses.json: the first receive (0, 0) and
 change (1, 0) address of each. Run by hand from the repository root:
 
     python3 tests/data/import_addresses.py > tests/data/import-addresses.json
@@ -36,9 +38,62 @@ def bip388(text):
     return re.sub(r"@(\d+)", lambda m: keys[int(m.group(1))], template)
 
 
+SCRIPTS = {
+    "P2WSH": "wsh(sortedmulti({}))",
+    "P2SH-P2WSH": "sh(wsh(sortedmulti({})))",
+    "P2WSH-P2SH": "sh(wsh(sortedmulti({})))",
+    "P2SH": "sh(sortedmulti({}))",
+}
+
+
+def origin(fingerprint, path):
+    steps = path.strip().lstrip("m").strip("/")
+    steps = steps.replace("h", "'").replace("p", "'")
+    return "[" + fingerprint.lower() + ("/" + steps if steps else "") + "]"
+
+
+def coldcard(text):
+    m, script, path, keys = None, "P2SH", None, []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        label, _, value = line.partition(":")
+        label, value = label.strip(), value.strip()
+        if label.lower() == "policy":
+            m = int(value.split()[0])
+        elif label.lower() == "format":
+            script = value.upper()
+        elif label.lower() == "derivation":
+            path = value
+        elif label.lower() == "name":
+            pass
+        else:
+            keys.append(origin(label, path) + value + "/<0;1>/*")
+    return SCRIPTS[script].format(",".join([str(m)] + keys))
+
+
+def caravan(text):
+    wallet = json.loads(text)
+    keys = [
+        origin(k["xfp"], k["bip32Path"]) + k["xpub"] + "/<0;1>/*"
+        for k in wallet["extendedPublicKeys"]
+    ]
+    m = wallet["quorum"]["requiredSigners"]
+    return SCRIPTS[wallet["addressType"]].format(",".join([str(m)] + keys))
+
+
 FILES = [
     ("bips/bip-0129-descriptor-record.bsms", bsms, "main"),
     ("bips/bip-0388-p2wsh.json", bip388, "main"),
+    ("coldcard/export-p2wsh-myself.txt", coldcard, "test"),
+    ("coldcard/export-p2sh-p2wsh-myself.txt", coldcard, "test"),
+    ("coldcard/export-p2sh-myself.txt", coldcard, "test"),
+    ("caravan-coldcard/wc-p2sh-p2wsh_m.txt", coldcard, "main"),
+    ("caravan-coldcard/wc-p2sh_m.txt", coldcard, "main"),
+    ("caravan/bitcoin-2-of-2-P2WSH_TESTNET.json", caravan, "test"),
+    ("caravan/bitcoin-2-of-2-P2SH-P2WSH_MAINNET.json", caravan, "main"),
+    ("caravan/bitcoin-2-of-2-P2SH_MAINNET.json", caravan, "main"),
 ]
 
 out = []

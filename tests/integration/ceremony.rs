@@ -1060,7 +1060,7 @@ fn policy_check_describes_the_wallet() {
     assert_exit(&out, 0);
     let text = stdout(&out);
     for needle in [
-        "policy      treasury: valid\nnetwork     bitcoin\ndescriptor  wsh(sortedmulti), checksum tc8r3knc\nthreshold   2 of 3 keys\n",
+        "policy      treasury: valid\nnetwork     bitcoin\ndescriptor  wsh(sortedmulti), checksum tc8r3knc\ndigest      26cfe7b58efacab3f8fb6e3e5951200dd82a86d129b13cd4e9b624b624863dc9\nthreshold   2 of 3 keys\n",
         "  #0  a612bb6a  m/48'/0'/0'/2'/<0;1>/*  xpub6F2hX9ei…1uSoPY9o\n",
         "approvers: any 2 of 3 must sign an intent\n",
         "  max_fee_sat            500000 sat (0.00500000 BTC)\n",
@@ -1084,7 +1084,7 @@ fn policy_check_describes_the_wallet() {
     );
     assert_exit(&taproot, 0);
     let text = stdout(&taproot);
-    assert!(text.contains("descriptor  tr, checksum 64ptq674\nkey path    key #0 can spend alone, without the script tree\nthreshold   none: key #0 alone, or any leaf of the script tree\n"), "{text}");
+    assert!(text.contains("descriptor  tr, checksum 64ptq674\ndigest      99ecc8353da354d96345ef75269c7e4e4e6d0d0a30579ddab56161ba704fd764\nkey path    key #0 can spend alone, without the script tree\nthreshold   none: key #0 alone, or any leaf of the script tree\n"), "{text}");
     assert!(
         text.contains("script tree (1 leaf)\n  leaf 0, depth 0: 2 of 2 keys: #1, #2\n"),
         "{text}"

@@ -12,6 +12,7 @@ mod inspect;
 
 pub use self::ceremony::{
     IntentCommand, IntentNew, IntentShow, IntentSign, Keygen, PolicyCheck, PolicyCommand,
+    PolicyImport,
 };
 pub use self::inspect::Inspect;
 

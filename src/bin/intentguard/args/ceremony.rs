@@ -10,6 +10,8 @@ use intentguard::ceremony::PayArg;
 use intentguard::describe::MAX_ADDRESSES;
 use intentguard::Timestamp;
 
+use super::Format;
+
 /// `intentguard keygen`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -137,6 +139,35 @@ pub struct IntentShow {
 pub enum PolicyCommand {
     /// Validate a policy and show what a ceremony compares with hardware wallets.
     Check(PolicyCheck),
+    /// Turn a wallet file another tool exported into a policy's name, network and descriptor.
+    Import(PolicyImport),
+}
+
+/// `intentguard policy import`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Reads, detected from the content: a descriptor (one line with /<0;1>/* or /** keys, or a
+receive /0/* and a change /1/* line), Bitcoin Core's listdescriptors output, a BIP-129
+(BSMS 1.0) record, a BIP-388 wallet policy (JSON), Coldcard's multisig setup file, a
+Caravan wallet configuration, or a Specter/Sparrow JSON export with a descriptor.
+
+As text, prints a policy whose [approvals] and [limits] are left for the owner to fill in:
+it does not load until they are. Compare its first addresses (intentguard policy check)
+with every signing device before use.
+
+Exit codes: 0 imported, 2 the file cannot be made into a policy (POLICY_INVALID).")]
+pub struct PolicyImport {
+    /// The policy's name, [a-z0-9._-]{1,64} [default: the wallet's name in the file].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Output: a policy skeleton (text) or one JSON object (json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The wallet file.
+    #[arg(value_name = "WALLET_FILE")]
+    pub file: PathBuf,
 }
 
 /// `intentguard policy check`.

@@ -6,6 +6,7 @@ use intentguard::amount::btc_string;
 use intentguard::bitcoin::bip32::DerivationPath;
 use intentguard::bitcoin::{Address, Amount};
 use intentguard::describe::{InternalKey, KeyInfo, LeafInfo, WalletSummary};
+use intentguard::import::Imported;
 use intentguard::keyfile::public_key_hex;
 use intentguard::text::display_safe;
 use intentguard::Policy;
@@ -16,6 +17,51 @@ use intentguard::{
 
 use super::intent::span;
 use super::layout::{count, visible_width, Out, WIDTH};
+
+/// `policy import`'s text: a policy TOML with the imported name, network and descriptor, and
+/// `[approvals]` and `[limits]` commented out for the owner to fill in, so that it does not
+/// load until they are (SPEC 3). `file` names the wallet file and `digest` is the wallet
+/// digest `policy check` prints, for the header.
+pub fn render_import(imported: &Imported, file: &str, digest: &str) -> String {
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let mut text = format!(
+        "# A policy for intentguard, from {} ({}) by `intentguard policy import`.\n",
+        display_safe(file),
+        imported.source.as_str()
+    );
+    text.push_str(&format!("# wallet digest {digest} (as `policy check` shows it)\n"));
+    for warning in &imported.warnings {
+        text.push_str(&format!("# warning: {}\n", display_safe(warning)));
+    }
+    text.push_str(
+        "#\n\
+         # Before using it: compare its first addresses (`intentguard policy check FILE`) with\n\
+         # every signing device, then fill in [approvals] and [limits] below and remove the\n\
+         # \"# \" before each of their lines. Until then the policy does not load.\n",
+    );
+    match &imported.name {
+        Some(name) => text.push_str(&format!("name = {}\n", quoted(name))),
+        None => text.push_str(
+            "name = \"\"                          # the file names no wallet: [a-z0-9._-]{1,64}\n",
+        ),
+    }
+    text.push_str(&format!("network = {}\n", quoted(network_name(imported.network))));
+    text.push_str(&format!("descriptor = {}\n", quoted(&imported.descriptor)));
+    text.push_str(
+        "\n\
+         # [approvals]\n\
+         # quorum = 2                        # distinct approvers needed\n\
+         # approvers = [\n\
+         #   { name = \"alice\", key = \"<64 hex chars: Ed25519 public key>\" },\n\
+         #   { name = \"bob\",   key = \"<64 hex chars>\" },\n\
+         #   { name = \"carol\", key = \"<64 hex chars>\" },\n\
+         # ]\n\
+         #\n\
+         # [limits]\n\
+         # max_fee_sat = 500000              # required: the most any request may pay in fees\n",
+    );
+    text
+}
 
 /// Width of the approver name column.
 const NAME: usize = 12;
@@ -33,6 +79,7 @@ pub fn render_policy(
     out.field("policy", &format!("{}: valid", display_safe(policy.name())));
     out.field("network", network_name(policy.network()));
     out.field("descriptor", &format!("{}, checksum {}", summary.shape, summary.checksum));
+    out.field("digest", &policy.wallet_digest());
     if let Some(internal) = &summary.internal_key {
         out.field("key path", &key_path(internal));
     }
@@ -251,6 +298,7 @@ mod tests {
 policy      treasury: valid
 network     bitcoin
 descriptor  wsh(sortedmulti), checksum tc8r3knc
+digest      26cfe7b58efacab3f8fb6e3e5951200dd82a86d129b13cd4e9b624b624863dc9
 threshold   2 of 3 keys
 
 keys (3)
