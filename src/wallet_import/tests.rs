@@ -155,6 +155,29 @@ fn every_route_gives_the_same_descriptor() {
             bsms(&keys_ending(TREASURY, "/**"), "/0/*,/1/*", &treasury_first_address()),
             Source::Bsms,
         ),
+        (
+            format!(
+                "# Coldcard Multisig setup file\nName: Treasury\nPolicy: 2 of 3\nDerivation: m/48'/0'/0'/2'\nFormat: P2WSH\n\nA612BB6A: {XPUB_A}\n43744E0D: {XPUB_B}\nC16AE21C: {XPUB_C}\n"
+            ),
+            Source::Coldcard,
+        ),
+        (
+            serde_json::json!({
+                "name": "Treasury",
+                "addressType": "P2WSH",
+                "network": "mainnet",
+                "client": { "type": "public" },
+                "quorum": { "requiredSigners": 2, "totalSigners": 3 },
+                "extendedPublicKeys": [
+                    { "name": "a", "bip32Path": "m/48'/0'/0'/2'", "xpub": XPUB_A, "xfp": "a612bb6a" },
+                    { "name": "b", "bip32Path": "m/48'/0'/0'/2'", "xpub": XPUB_B, "xfp": "43744e0d" },
+                    { "name": "c", "bip32Path": "m/48'/0'/0'/2'", "xpub": XPUB_C, "xfp": "c16ae21c" },
+                ],
+                "startingAddressIndex": 0,
+            })
+            .to_string(),
+            Source::Caravan,
+        ),
     ];
     for (text, source) in routes {
         let got = imported(&text);
