@@ -200,6 +200,7 @@ pub(super) fn read(text: &str) -> Result<Option<Found>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wallet_import::test_support::{self, assert_refusals};
 
     const K1: &str = "tpubDFc9Mm4tw6EkgR4YTC1GrU6CGEd9yw7KSBnSssL4LXAXh89D4uMZigRyv3csdXbeU3BhLQc4vWKTLewboA1Pt8Fu6fbHKu81MZ6VGdc32eM";
     const K2: &str = "tpubDErWN5qfdLwYE94mh12oWr4uURDDNKCjKVhCEcAgZ7jKnnAwq5tcTF2iEk3VuznkJuk2G8SCHft9gS6aKbBd18ptYWPqKLRSTRQY7e2rrDj";
@@ -237,10 +238,7 @@ mod tests {
 
     /// The refusal of `text` (the interface's `Found` need not be `Debug`).
     fn refusal(text: &str) -> String {
-        match read(text) {
-            Err(message) => message,
-            Ok(found) => panic!("read, not refused: {:?}", found.map(|f| f.descriptors)),
-        }
+        test_support::refusal(read, text)
     }
 
     #[test]
@@ -436,12 +434,7 @@ mod tests {
                  master fingerprint): add it to the file; import does not guess a key's origin",
             ),
         ];
-        let wrong: Vec<String> = cases
-            .iter()
-            .filter(|(text, expected)| refusal(text) != *expected)
-            .map(|(text, expected)| format!("{text}\n  got: {}\n want: {expected}", refusal(text)))
-            .collect();
-        assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+        assert_refusals(read, &cases);
     }
 
     #[test]

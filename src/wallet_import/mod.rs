@@ -25,6 +25,8 @@ mod listdescriptors;
 mod rules;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 /// The format a wallet file was read as (SPEC 1.4's `source`).

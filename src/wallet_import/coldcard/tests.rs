@@ -1,6 +1,7 @@
 //! Tests of the Coldcard reader.
 
 use super::*;
+use crate::wallet_import::test_support::{self, assert_refusals};
 
 const K1: &str = "tpubDF2rnouQaaYrXF4noGTv6rQYmx87cQ4GrUdhpvXkhtChwQPbdGTi8GA88NUaSrwZBwNsTkC9bFkkC8vDyGBVVAQTZ2AS6gs68RQXtXcCvkP";
 const K2: &str = "tpubDFcrvj5n7gyaxWQkoX69k2Zij4vthiAwvN2uhYjDrE6wktKoQaE7gKVZRiTbYdrAYH1UFPGdzdtWJc6WfR2gFMq6XpxA12gCdQmoQNU9mgm";
@@ -30,10 +31,7 @@ fn descriptor(text: &str) -> String {
 
 /// The refusal of `text` (the interface's `Found` need not be `Debug`).
 fn refusal(text: &str) -> String {
-    match read(text) {
-        Err(message) => message,
-        Ok(found) => panic!("read, not refused: {:?}", found.map(|f| f.descriptors)),
-    }
+    test_support::refusal(read, text)
 }
 
 #[test]
@@ -282,12 +280,7 @@ fn refusals() {
              Derivation: or FINGERPRINT: key)",
         ),
     ];
-    let wrong: Vec<String> = cases
-        .iter()
-        .filter(|(text, expected)| refusal(text) != *expected)
-        .map(|(text, expected)| format!("{text}\n  got: {}\n want: {expected}", refusal(text)))
-        .collect();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    assert_refusals(read, &cases);
 }
 
 #[test]
