@@ -94,6 +94,50 @@ pub fn import_wallet(data: &[u8]) {
     );
 }
 
+/// One wallet-file reader alone on fuzzed text: hand-written parsers are untrusted input
+/// too (SPEC 1.4). It must never panic; what it reads is one descriptor or a receive and
+/// change pair, and a refusal says something.
+///
+/// # Panics
+///
+/// When one of these properties is broken.
+#[expect(clippy::panic, reason = "an oracle panics to report")]
+fn import_reader(name: &str, data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else { return };
+    match crate::wallet_import::read_alone(name, text) {
+        Ok(Some(n)) => assert!((1..=2).contains(&n), "{name} found {n} descriptors"),
+        Ok(None) => {}
+        Err(problem) => {
+            if problem.trim().is_empty() {
+                panic!("{name} refused with an empty message");
+            }
+        }
+    }
+}
+
+macro_rules! reader_targets {
+    ($($target:ident => $name:literal),* $(,)?) => {$(
+        #[doc = concat!("The `", $name, "` reader alone (see `import_reader`).")]
+        ///
+        /// # Panics
+        ///
+        /// When a property of the reader's oracle is broken.
+        pub fn $target(data: &[u8]) {
+            import_reader($name, data);
+        }
+    )*};
+}
+
+reader_targets! {
+    import_listdescriptors => "listdescriptors",
+    import_bip388 => "bip388",
+    import_caravan => "caravan",
+    import_json_descriptor => "json_descriptor",
+    import_bsms => "bsms",
+    import_coldcard => "coldcard",
+    import_descriptor => "descriptor",
+}
+
 /// The fixed policy and intent of the `verify` target: the DMM vectors'.
 const POLICY: &[u8] = include_bytes!("../vectors/dmm/honest/policy.toml");
 const INTENT: &[u8] = include_bytes!("../vectors/dmm/honest/intent.json");

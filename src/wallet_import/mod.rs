@@ -122,6 +122,28 @@ const READERS: [Reader; 7] = [
     descriptor::read,
 ];
 
+/// The readers by name, for the fuzz targets that drive each one alone.
+const NAMED_READERS: [(&str, Reader); 7] = [
+    ("listdescriptors", listdescriptors::read),
+    ("bip388", bip388::read),
+    ("caravan", caravan::read),
+    ("json_descriptor", json_descriptor::read),
+    ("bsms", bsms::read),
+    ("coldcard", coldcard::read),
+    ("descriptor", descriptor::read),
+];
+
+/// Runs the reader `name` alone on `text`, before any shared rule: `Ok(Some(n))` when it
+/// reads the file and finds `n` descriptors, `Ok(None)` when the file is not its format
+/// (also for an unknown `name`), `Err` with its refusal. For the fuzz targets
+/// (`crate::fuzzing`).
+pub(crate) fn read_alone(name: &str, text: &str) -> Result<Option<usize>, String> {
+    match NAMED_READERS.iter().find(|(n, _)| *n == name) {
+        Some((_, reader)) => Ok(reader(text)?.map(|found| found.descriptors.len())),
+        None => Ok(None),
+    }
+}
+
 /// What import reads, for the message about a file that is none of it.
 const FORMATS: &str = "a descriptor (one line with /<0;1>/* or /** keys, or a receive /0/* \
      and a change /1/* line), a BIP-129 descriptor record (BSMS 1.0), Bitcoin Core's \

@@ -5,13 +5,20 @@ use std::path::Path;
 
 type Oracle = fn(&[u8]);
 
-const TARGETS: [(&str, Oracle); 6] = [
+const TARGETS: [(&str, Oracle); 13] = [
     ("parse_request", intentguard::fuzzing::parse_request),
     ("parse_psbt", intentguard::fuzzing::parse_psbt),
     ("parse_policy", intentguard::fuzzing::parse_policy),
     ("parse_intent", intentguard::fuzzing::parse_intent),
     ("verify_request", intentguard::fuzzing::verify_request),
     ("import_wallet", intentguard::fuzzing::import_wallet),
+    ("import_listdescriptors", intentguard::fuzzing::import_listdescriptors),
+    ("import_bip388", intentguard::fuzzing::import_bip388),
+    ("import_caravan", intentguard::fuzzing::import_caravan),
+    ("import_json_descriptor", intentguard::fuzzing::import_json_descriptor),
+    ("import_bsms", intentguard::fuzzing::import_bsms),
+    ("import_coldcard", intentguard::fuzzing::import_coldcard),
+    ("import_descriptor", intentguard::fuzzing::import_descriptor),
 ];
 
 #[test]
