@@ -135,8 +135,8 @@ const NAMED_READERS: [(&str, Reader); 7] = [
 
 /// Runs the reader `name` alone on `text`, before any shared rule: `Ok(Some(n))` when it
 /// reads the file and finds `n` descriptors, `Ok(None)` when the file is not its format
-/// (also for an unknown `name`), `Err` with its refusal. For the fuzz targets
-/// (`crate::fuzzing`).
+/// (also for an unknown `name`), `Err` with its refusal. For the fuzz targets that drive
+/// one reader each.
 pub(crate) fn read_alone(name: &str, text: &str) -> Result<Option<usize>, String> {
     match NAMED_READERS.iter().find(|(n, _)| *n == name) {
         Some((_, reader)) => Ok(reader(text)?.map(|found| found.descriptors.len())),
