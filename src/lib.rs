@@ -88,6 +88,7 @@ pub use parse::policy::{
 };
 pub use parse::prev_tx::parse_prev_txs;
 pub use parse::request::{decode_encoding, Encoding, Request};
+pub use parse::sshsig::SshKey;
 pub use parse::{IntentError, PolicyError, RequestError};
 pub use report::{InputSummary, IntentSummary, OutputSummary, Report, Verdict};
 pub use verify::{verify, Verifier};

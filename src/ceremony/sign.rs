@@ -48,6 +48,12 @@ pub enum SignError {
         /// The name as given.
         name: String,
     },
+    /// The policy gives this approver an OpenSSH key (`ssh`): their approval is an SSHSIG,
+    /// not a hex signature made with a key file.
+    SshApprover {
+        /// The approver.
+        name: String,
+    },
     /// The key is not the one the policy gives this approver.
     WrongKey {
         /// The approver.
@@ -80,6 +86,10 @@ impl fmt::Display for SignError {
             Self::UnknownApprover { name } => {
                 write!(f, "{name:?} is not an approver of the policy")
             }
+            Self::SshApprover { name } => write!(
+                f,
+                "the policy gives {name:?} an OpenSSH key (ssh): their approval is an SSH signature of the intent's message (ssh-keygen -Y sign -n intentguard-intent-v1), not a key file's"
+            ),
             Self::WrongKey { name, key, expected } => write!(
                 f,
                 "the public key of the key file is {key}, but the policy gives {name:?} the public key {expected}"
@@ -96,6 +106,7 @@ impl std::error::Error for SignError {
             | Self::WrongWallet { .. }
             | Self::WrongNetwork { .. }
             | Self::UnknownApprover { .. }
+            | Self::SshApprover { .. }
             | Self::WrongKey { .. } => None,
         }
     }
@@ -142,6 +153,9 @@ pub fn sign_intent(
         let Some(registered) = policy.approver(approver) else {
             return Err(SignError::UnknownApprover { name: approver.to_owned() });
         };
+        if registered.ssh().is_some() {
+            return Err(SignError::SshApprover { name: approver.to_owned() });
+        }
         let public = key.verifying_key();
         if *registered.key() != public {
             return Err(SignError::WrongKey {
@@ -162,6 +176,16 @@ mod tests {
     use crate::ceremony::fixtures::{alice, draft, key, now, ADDRESS, TREASURY, VAULT};
     use crate::ceremony::intent_status;
     use crate::checks::ApprovalStatus;
+
+    #[test]
+    fn an_ssh_approver_is_not_signed_for_with_a_key_file() {
+        let bob_hex = "key = \"d76dfbbb1d0550a763bf3fc3067286d3340f1731d5f283d0471df75f12250ac8\"";
+        let ssh = "ssh = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDYSvVAZ7t4k0PUujXYMOdfTPrxjwmnYRr41jBjdFarM\"";
+        let policy = Policy::from_toml(&TREASURY.replacen(bob_hex, ssh, 1)).unwrap();
+        let intent = draft(TREASURY, &[&format!("{ADDRESS}=1btc")], 3600).unwrap();
+        let refused = sign_intent(&intent, "bob", &alice(), Some(&policy), now());
+        assert_eq!(refused, Err(SignError::SshApprover { name: "bob".to_owned() }));
+    }
 
     #[test]
     fn signing_replaces_never_duplicates() {

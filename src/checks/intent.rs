@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use miniscript::bitcoin::{Amount, ScriptBuf};
 
+use super::sshsig::{self, Signer};
 use super::{Code, Finding, Place};
 use crate::base::time::Timestamp;
 use crate::parse::intent::{Approval, Intent};
@@ -135,20 +136,59 @@ pub enum ApprovalStatus {
     UnknownApprover,
 }
 
-/// Verifies one approval of `intent` with the key `policy` gives its approver
-/// (`verify_strict` over [`Intent::message`]). The one place approvals are verified:
-/// [`verify`](crate::verify) counts the quorum with it.
+/// Verifies one approval of `intent` with the key `policy` gives its approver: a hex
+/// signature with `verify_strict` over [`Intent::message`] for a `key` approver, an SSHSIG
+/// under every condition of SPEC 1.2 for an `ssh` approver. The one place approvals are
+/// verified: [`verify`](crate::verify) counts the quorum with it.
 pub fn approval_status(policy: &Policy, intent: &Intent, approval: &Approval) -> ApprovalStatus {
-    let Some(approver) = policy.approver(approval.approver()) else {
-        return ApprovalStatus::UnknownApprover;
-    };
-    let verified = approval
-        .signature()
-        .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
-    if verified {
-        ApprovalStatus::Valid
-    } else {
-        ApprovalStatus::BadSignature
+    match verify_approval(policy, intent, approval) {
+        Ok(_) => ApprovalStatus::Valid,
+        Err(Refusal::UnknownApprover) => ApprovalStatus::UnknownApprover,
+        Err(Refusal::BadSignature(_)) => ApprovalStatus::BadSignature,
+    }
+}
+
+/// Why an approval does not count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// It names nobody in the policy.
+    UnknownApprover,
+    /// It does not verify; the reason, in words.
+    BadSignature(String),
+}
+
+/// [`approval_status`], saying how a valid approval was made and why another is not.
+pub(crate) fn verify_approval(
+    policy: &Policy,
+    intent: &Intent,
+    approval: &Approval,
+) -> Result<Signer, Refusal> {
+    let approver = policy.approver(approval.approver()).ok_or(Refusal::UnknownApprover)?;
+    let bad = |why: &str| Refusal::BadSignature(why.to_owned());
+    match (approver.ssh(), approval.sshsig()) {
+        (None, None) => {
+            let verified = approval
+                .signature()
+                .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
+            if verified {
+                Ok(Signer::Key)
+            } else {
+                Err(bad("the intent was changed after it was signed, or the signature is not theirs"))
+            }
+        }
+        (Some(key), Some(armored)) => sshsig::verify(
+            key,
+            armored,
+            intent.message(),
+            policy.require_user_verification(),
+        )
+        .map_err(Refusal::BadSignature),
+        (Some(_), None) => Err(bad(
+            "it is a hex signature, but the policy gives this approver an ssh key: their approval is an sshsig",
+        )),
+        (None, Some(_)) => Err(bad(
+            "it is an sshsig, but the policy gives this approver a hex Ed25519 key: their approval is a hex signature",
+        )),
     }
 }
 
@@ -156,20 +196,20 @@ pub fn approval_status(policy: &Policy, intent: &Intent, approval: &Approval) ->
 fn check_approvals(policy: &Policy, intent: &Intent, out: &mut Vec<Finding>) -> Vec<String> {
     let mut valid: BTreeSet<&str> = BTreeSet::new();
     for (i, approval) in intent.approvals().iter().enumerate() {
-        match approval_status(policy, intent, approval) {
-            ApprovalStatus::Valid => {
+        match verify_approval(policy, intent, approval) {
+            Ok(_) => {
                 valid.insert(approval.approver());
             }
-            ApprovalStatus::UnknownApprover => out.push(Finding::new(
+            Err(Refusal::UnknownApprover) => out.push(Finding::new(
                 Code::IntentUnknownApprover,
                 Place::Approval(i),
                 format!("approval {i} is by {:?}, who is not an approver of this policy; it does not count", approval.approver()),
             )),
-            ApprovalStatus::BadSignature => out.push(Finding::new(
+            Err(Refusal::BadSignature(why)) => out.push(Finding::new(
                 Code::IntentBadSignature,
                 Place::Approval(i),
                 format!(
-                    "the signature of approval {i} by {:?} does not verify: the intent was changed after it was signed, or the signature is not theirs",
+                    "the signature of approval {i} by {:?} does not verify: {why}",
                     approval.approver()
                 ),
             )),

@@ -8,6 +8,7 @@ mod findings;
 mod inputs;
 mod intent;
 mod outputs;
+mod sshsig;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -52,7 +52,10 @@ struct PaymentFile {
 #[serde(deny_unknown_fields)]
 struct ApprovalFile {
     approver: String,
-    signature: String,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    sshsig: Option<String>,
 }
 
 /// Every field of an intent except `approvals`: exactly what an approval signs.
@@ -114,7 +117,14 @@ pub struct PaymentDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
     approver: String,
-    signature: String,
+    proof: Proof,
+}
+
+/// What an approval holds: a hex Ed25519 signature, or an armored SSHSIG (SPEC 1.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Proof {
+    Hex(String),
+    Sshsig(String),
 }
 
 impl Approval {
@@ -123,9 +133,30 @@ impl Approval {
         &self.approver
     }
 
-    /// Returns the signature's bytes, or `None` when it is not 128 lowercase hex characters.
+    /// Returns the hex signature's bytes; `None` for an SSHSIG approval, or when it is not
+    /// 128 lowercase hex characters.
     pub fn signature(&self) -> Option<Signature> {
-        parse_lower_hex::<64>(&self.signature).map(|b| Signature::from_bytes(&b))
+        match &self.proof {
+            Proof::Hex(hex) => parse_lower_hex::<64>(hex).map(|b| Signature::from_bytes(&b)),
+            Proof::Sshsig(_) => None,
+        }
+    }
+
+    /// Returns the armored SSHSIG text of an `sshsig` approval; `None` for a hex one. It
+    /// comes from the file: nothing in it is checked yet.
+    pub fn sshsig(&self) -> Option<&str> {
+        match &self.proof {
+            Proof::Hex(_) => None,
+            Proof::Sshsig(text) => Some(text),
+        }
+    }
+
+    fn to_file(&self) -> ApprovalFile {
+        let (signature, sshsig) = match &self.proof {
+            Proof::Hex(hex) => (Some(hex.clone()), None),
+            Proof::Sshsig(text) => (None, Some(text.clone())),
+        };
+        ApprovalFile { approver: self.approver.clone(), signature, sshsig }
     }
 }
 
@@ -293,7 +324,17 @@ impl Intent {
     /// Adds an approval, or replaces the earlier approval by the same name where it stood;
     /// an intent never ends up with two approvals by one name.
     pub fn set_approval(&mut self, approver: &str, signature_hex: String) {
-        let approval = Approval { approver: approver.to_owned(), signature: signature_hex };
+        self.set(Approval { approver: approver.to_owned(), proof: Proof::Hex(signature_hex) });
+    }
+
+    /// As [`Intent::set_approval`], with an armored SSHSIG (what `ssh-keygen -Y sign`
+    /// writes) as the approval (SPEC 1.2).
+    pub fn set_sshsig_approval(&mut self, approver: &str, armored: String) {
+        self.set(Approval { approver: approver.to_owned(), proof: Proof::Sshsig(armored) });
+    }
+
+    fn set(&mut self, approval: Approval) {
+        let approver = approval.approver.clone();
         match self.approvals.iter().position(|a| a.approver == approver) {
             Some(first) => {
                 let mut n = 0usize;
@@ -318,11 +359,7 @@ impl Intent {
             unsigned: &'a Unsigned,
             approvals: Vec<ApprovalFile>,
         }
-        let approvals = self
-            .approvals
-            .iter()
-            .map(|a| ApprovalFile { approver: a.approver.clone(), signature: a.signature.clone() })
-            .collect();
+        let approvals = self.approvals.iter().map(Approval::to_file).collect();
         let out = Out { unsigned: &self.unsigned, approvals };
         // Serialising plain strings and integers cannot fail.
         serde_json::to_string_pretty(&out).unwrap_or_default()
@@ -375,8 +412,21 @@ impl TryFrom<IntentFile> for Intent {
             .approvals
             .unwrap_or_default()
             .into_iter()
-            .map(|a| Approval { approver: a.approver, signature: a.signature })
-            .collect();
+            .enumerate()
+            .map(|(i, a)| {
+                let proof = match (a.signature, a.sshsig) {
+                    (Some(hex), None) => Proof::Hex(hex),
+                    (None, Some(text)) => Proof::Sshsig(text),
+                    _ => {
+                        return Err(field(
+                            format!("approvals[{i}]"),
+                            "needs exactly one of signature (hex Ed25519) and sshsig (an armored SSH signature)",
+                        ))
+                    }
+                };
+                Ok(Approval { approver: a.approver, proof })
+            })
+            .collect::<Result<_, _>>()?;
         let unsigned = Unsigned {
             version: file.version,
             id: file.id,

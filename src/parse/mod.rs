@@ -13,6 +13,7 @@ pub(crate) mod prev_tx;
 pub(crate) mod psbt;
 mod read;
 pub(crate) mod request;
+pub(crate) mod sshsig;
 pub(crate) mod wallet;
 
 pub use self::error::{IntentError, PolicyError, RequestError};

@@ -13,6 +13,7 @@ use crate::base::hex::parse_lower_hex;
 pub use crate::base::network::network_name;
 use crate::base::network::parse_network;
 use crate::parse::read::{self, ReadError};
+use crate::parse::sshsig::SshKey;
 use crate::parse::wallet::Wallet;
 use crate::parse::PolicyError;
 
@@ -42,13 +43,15 @@ struct PolicyFile {
 struct ApprovalsFile {
     quorum: u64,
     approvers: Vec<ApproverFile>,
+    require_user_verification: Option<bool>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApproverFile {
     name: String,
-    key: String,
+    key: Option<String>,
+    ssh: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,11 +68,13 @@ struct LimitsFile {
     max_tx_weight: Option<u64>,
 }
 
-/// A person who may approve spending, with the Ed25519 key that signs their approvals.
+/// A person who may approve spending, with the Ed25519 key that signs their approvals: a
+/// plain key (`key`, hex signatures) or an OpenSSH one (`ssh`, SSHSIG approvals), SPEC 1.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approver {
     name: String,
     key: VerifyingKey,
+    ssh: Option<SshKey>,
 }
 
 impl Approver {
@@ -78,9 +83,15 @@ impl Approver {
         &self.name
     }
 
-    /// Returns the approver's public key.
+    /// Returns the approver's Ed25519 public key (for an `ssh` approver, the key inside
+    /// their OpenSSH key).
     pub fn key(&self) -> &VerifyingKey {
         &self.key
+    }
+
+    /// Returns the approver's OpenSSH key, for an `ssh` approver; `None` for a `key` one.
+    pub fn ssh(&self) -> Option<&SshKey> {
+        self.ssh.as_ref()
     }
 }
 
@@ -135,6 +146,7 @@ pub struct Policy {
     wallet: Wallet,
     quorum: usize,
     approvers: Vec<Approver>,
+    require_user_verification: bool,
     limits: Limits,
 }
 
@@ -182,6 +194,13 @@ impl Policy {
     /// Returns how many distinct approvers must approve.
     pub fn quorum(&self) -> usize {
         self.quorum
+    }
+
+    /// Whether every security-key approval must carry the FIDO2 user-verified flag (a PIN
+    /// or biometric), `[approvals] require_user_verification` (default false). User
+    /// presence (a touch) is always required.
+    pub fn require_user_verification(&self) -> bool {
+        self.require_user_verification
     }
 
     /// Returns the approvers, in the policy's order.
@@ -269,7 +288,22 @@ impl TryFrom<PolicyFile> for Policy {
                     "must be 1 to 64 characters without control characters",
                 ));
             }
-            let key = parse_ed25519_key(&a.key).map_err(|p| field(&format!("{here}.key"), p))?;
+            let (key, ssh) = match (&a.key, &a.ssh) {
+                (Some(key), None) => {
+                    (parse_ed25519_key(key).map_err(|p| field(&format!("{here}.key"), p))?, None)
+                }
+                (None, Some(line)) => {
+                    let ssh = SshKey::from_line(line).map_err(|p| field(&format!("{here}.ssh"), p))?;
+                    (*ssh.key(), Some(ssh))
+                }
+                _ => {
+                    return Err(field(
+                        &here,
+                        "needs exactly one of key (an Ed25519 public key in hex) and ssh (an OpenSSH public key line)",
+                    ))
+                }
+            };
+            let key_field = if ssh.is_some() { "ssh" } else { "key" };
             if approvers.iter().any(|b| b.name == a.name) {
                 return Err(field(
                     &format!("{here}.name"),
@@ -278,11 +312,11 @@ impl TryFrom<PolicyFile> for Policy {
             }
             if let Some(b) = approvers.iter().find(|b| b.key == key) {
                 return Err(field(
-                    &format!("{here}.key"),
+                    &format!("{here}.{key_field}"),
                     format!("the key of {:?} is also the key of {:?}; each approver needs a key of their own", a.name, b.name),
                 ));
             }
-            approvers.push(Approver { name: a.name, key });
+            approvers.push(Approver { name: a.name, key, ssh });
         }
         let quorum = usize::try_from(file.approvals.quorum).unwrap_or(usize::MAX);
         if quorum == 0 || quorum > approvers.len() {
@@ -338,7 +372,16 @@ impl TryFrom<PolicyFile> for Policy {
             allowed_destinations,
             max_tx_weight,
         };
-        Ok(Policy { name: file.name, network, wallet, quorum, approvers, limits })
+        let require_user_verification = file.approvals.require_user_verification.unwrap_or(false);
+        Ok(Policy {
+            name: file.name,
+            network,
+            wallet,
+            quorum,
+            approvers,
+            require_user_verification,
+            limits,
+        })
     }
 }
 
@@ -349,6 +392,7 @@ fn money(name: &str, sat: u64) -> Result<Amount, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::sshsig::SshKey;
 
     const TREASURY: &str = include_str!("../../policies/treasury.toml");
 
@@ -391,6 +435,37 @@ mod tests {
         assert!(message.contains("max_fee_rate_sat_vbb"), "{message}");
         let message = field_of(with("[limits]", "colour = \"red\"\n[limits]"));
         assert!(message.contains("colour"), "{message}");
+    }
+
+    /// The key `ssh-keygen -t ed25519` made for the SSHSIG fixtures of `checks::sshsig`.
+    const SSH_BOB: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDYSvVAZ7t4k0PUujXYMOdfTPrxjwmnYRr41jBjdFarM bob@laptop";
+    const BOB_HEX: &str =
+        "key = \"d76dfbbb1d0550a763bf3fc3067286d3340f1731d5f283d0471df75f12250ac8\"";
+
+    #[test]
+    fn ssh_approvers_are_read_and_kept_distinct() {
+        let p = with(BOB_HEX, &format!("ssh = \"{SSH_BOB}\"")).unwrap();
+        let bob = p.approver("bob").unwrap();
+        assert_eq!(bob.ssh().map(SshKey::type_name), Some("ssh-ed25519"));
+        assert_eq!(bob.key(), bob.ssh().unwrap().key());
+        assert!(!p.require_user_verification());
+        let p = with("quorum = 2", "quorum = 2\nrequire_user_verification = true").unwrap();
+        assert!(p.require_user_verification());
+        // One Ed25519 key under `ssh` for one name and under `key` for another.
+        let bob_key = SshKey::from_line(SSH_BOB).unwrap();
+        let hex: String = bob_key.key().as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let twice = TREASURY.replacen(BOB_HEX, &format!("ssh = \"{SSH_BOB}\""), 1).replacen(
+            "c3ab6a42fc1c0b3ed449761e23da244727f0b48ed9966cbf6fe2d118a77bc762",
+            &hex,
+            1,
+        );
+        assert_eq!(field_of(Policy::from_toml(&twice)), "approvals.approvers[2].key");
+        let both = format!("{BOB_HEX}, ssh = \"{SSH_BOB}\"");
+        assert_eq!(field_of(with(BOB_HEX, &both)), "approvals.approvers[1]");
+        let neither = with(&format!(", {BOB_HEX}"), "");
+        assert_eq!(field_of(neither), "approvals.approvers[1]");
+        let rsa = format!("ssh = \"{}\"", SSH_BOB.replace("ssh-ed25519 ", "ssh-rsa "));
+        assert_eq!(field_of(with(BOB_HEX, &rsa)), "approvals.approvers[1].ssh");
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn spec_vector_message_digest_and_signature() {
         .unwrap(),
         key.verifying_key()
     );
-    assert_eq!(intent.sign_hex(&key), intent.approvals()[0].signature);
+    assert_eq!(intent.approvals()[0].proof, Proof::Hex(intent.sign_hex(&key)));
 }
 
 fn with(from: &str, to: &str) -> Result<Intent, IntentError> {
@@ -142,6 +142,14 @@ fn new_refuses_what_parsing_refuses() {
     assert_eq!(field_of(new("x", good(), created, Timestamp::from_unix(i64::MAX))), "expires_at");
 }
 
+/// The hex text of a hex approval.
+fn hex_of(approval: &Approval) -> &str {
+    match &approval.proof {
+        Proof::Hex(hex) => hex,
+        Proof::Sshsig(_) => panic!("an sshsig approval"),
+    }
+}
+
 #[test]
 fn set_approval_replaces_in_place_and_never_duplicates() {
     let mut intent = Intent::from_json(SPEC_INTENT).unwrap();
@@ -149,13 +157,15 @@ fn set_approval_replaces_in_place_and_never_duplicates() {
     intent.set_approval("alice", "a2".to_owned());
     intent.set_approval("bob", "b2".to_owned());
     let got: Vec<(&str, &str)> =
-        intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
+        intent.approvals.iter().map(|a| (a.approver(), hex_of(a))).collect();
     assert_eq!(got, [("alice", "a2"), ("bob", "b2")]);
     // Two approvals by one name in a file collapse into one.
-    intent.approvals.push(Approval { approver: "alice".to_owned(), signature: "a3".to_owned() });
+    intent
+        .approvals
+        .push(Approval { approver: "alice".to_owned(), proof: Proof::Hex("a3".to_owned()) });
     intent.set_approval("alice", "a4".to_owned());
     let got: Vec<(&str, &str)> =
-        intent.approvals.iter().map(|a| (a.approver(), a.signature.as_str())).collect();
+        intent.approvals.iter().map(|a| (a.approver(), hex_of(a))).collect();
     assert_eq!(got, [("alice", "a4"), ("bob", "b2")]);
 }
 
@@ -171,4 +181,28 @@ fn shape_errors_are_json_errors() {
     ] {
         assert!(matches!(with(from, to), Err(IntentError::Json { .. })), "{to}");
     }
+}
+
+#[test]
+fn an_approval_holds_exactly_one_of_signature_and_sshsig() {
+    let hex = format!("\"signature\": \"{}\"", "ab".repeat(64));
+    let sshsig = "\"sshsig\": \"-----BEGIN SSH SIGNATURE-----\\n-----END SSH SIGNATURE-----\\n\"";
+    let parsed = |approval: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(SPEC_INTENT).unwrap();
+        value["approvals"] =
+            serde_json::from_str(&format!("[{{ \"approver\": \"bob\"{approval} }}]")).unwrap();
+        Intent::from_json(&value.to_string())
+    };
+    let one = parsed(&format!(", {sshsig}")).unwrap();
+    assert_eq!(one.approvals()[0].signature(), None);
+    assert!(one.approvals()[0].sshsig().unwrap().starts_with("-----BEGIN SSH SIGNATURE-----"));
+    assert_eq!(Intent::from_json(&one.to_json_pretty()).unwrap(), one);
+    for approval in [String::new(), format!(", {hex}, {sshsig}")] {
+        match parsed(&approval) {
+            Err(IntentError::Field { field, .. }) => assert_eq!(field, "approvals[0]"),
+            other => panic!("{approval}: {other:?}"),
+        }
+    }
+    // `null` is not an absent field.
+    assert!(parsed(&format!(", {hex}, \"sshsig\": null")).is_err());
 }
