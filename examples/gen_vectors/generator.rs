@@ -7,6 +7,9 @@
 //! It derives scripts with `miniscript` straight from the descriptor string, independently
 //! of the library's own derivation code.
 
+#[path = "sshsig.rs"]
+pub mod sshsig;
+
 use std::collections::BTreeMap;
 use std::str::FromStr;
 

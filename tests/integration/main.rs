@@ -17,4 +17,5 @@ mod interop;
 mod ledger;
 mod prev_tx;
 mod realworld;
+mod sshsig;
 mod vectors;

@@ -3,7 +3,7 @@
 
 #[allow(dead_code, reason = "the generator also serves the example and the benchmark")]
 #[path = "../../examples/gen_vectors/generator.rs"]
-mod generator;
+pub(crate) mod generator;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
