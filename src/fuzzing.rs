@@ -138,6 +138,26 @@ reader_targets! {
     import_descriptor => "descriptor",
 }
 
+/// An OpenSSH key (the security key of the SSH vectors' bob) that fuzzed SSHSIGs are
+/// verified against.
+const SSH_KEY: &str = "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIOBQdeWQP7cFWcURIaZQsltxb2OBpH4v+tlkcJhTFPqiAAAABHNzaDo=";
+
+/// Reads and verifies a fuzzed armored SSHSIG (the hand-written SSHSIG and security-key
+/// layouts of SPEC 1.2) against a fixed key, for a fixed message, with and without
+/// user verification required. Must never panic, and never approve what fails the other.
+///
+/// # Panics
+///
+/// When one of these properties is broken.
+pub fn parse_sshsig(data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else { return };
+    let Ok(key) = crate::parse::sshsig::SshKey::from_line(SSH_KEY) else { return };
+    let message = b"intentguard/intent/v1\n{}";
+    let strict = crate::checks::sshsig::verify(&key, text, message, true);
+    let lax = crate::checks::sshsig::verify(&key, text, message, false);
+    assert!(strict.is_err() || lax.is_ok(), "valid with user verification required, not without");
+}
+
 /// The fixed policy and intent of the `verify` target: the DMM vectors'.
 const POLICY: &[u8] = include_bytes!("../vectors/dmm/honest/policy.toml");
 const INTENT: &[u8] = include_bytes!("../vectors/dmm/honest/intent.json");

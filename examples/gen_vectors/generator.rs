@@ -360,6 +360,7 @@ fn policy(name: &str, wallet: &Wallet, limits: &[(&str, &str)]) -> String {
 }
 
 /// An intent to write.
+#[derive(Clone)]
 struct IntentSpec {
     id: &'static str,
     wallet: &'static str,
@@ -1362,6 +1363,7 @@ pub fn all_cases() -> Vec<Case> {
     taproot_cases(&mut add);
     tr_final_cases(&mut add);
     cases.extend(prev_tx_cases(&treasury, &honest));
+    cases.extend(ssh_cases(&treasury, &honest));
     // Version 2 copies of every approved case, and of the requests with fields a signer acts
     // on (SPEC 1.3): the version 2 parser must hand those fields on too.
     let v2: Vec<Case> =
@@ -3481,6 +3483,149 @@ fn prev_tx_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
         .files
         .insert(unreadable.files.len() - 1, ("prev-tx.hex", b"not a transaction\n".to_vec()));
     vec![supplied, unrelated, understated, not_replaced, unreadable]
+}
+
+/// Bob's FIDO2 security key and carol's plain OpenSSH key (SPEC 1.1 `ssh` approvers).
+fn bob_sk() -> sshsig::SshKey {
+    sshsig::SshKey::sk_ed25519(tagged("intentguard test approver bob, security key"), "ssh:")
+}
+
+fn carol_ssh() -> sshsig::SshKey {
+    sshsig::SshKey::ed25519(tagged("intentguard test approver carol, ssh-agent"))
+}
+
+/// The treasury policy with alice's hex key, bob's security key and carol's OpenSSH key.
+fn ssh_policy(treasury: &Wallet, require_uv: bool) -> String {
+    let keys = approver_keys();
+    let mut text = policy("treasury", treasury, &[]);
+    for (name, line) in [
+        ("bob", bob_sk().public_line("bob@yubikey")),
+        ("carol", carol_ssh().public_line("carol@laptop")),
+    ] {
+        let key = &keys.iter().find(|(n, _)| *n == name).unwrap().1;
+        let hex_line = format!("key = \"{}\"", hex(key.verifying_key().as_bytes()));
+        text = text.replacen(&hex_line, &format!("ssh = \"{line}\""), 1);
+    }
+    if require_uv {
+        text = text.replacen("quorum = 2\n", "quorum = 2\nrequire_user_verification = true\n", 1);
+    }
+    text
+}
+
+/// The intent file with alice's hex approval (if `alice`), then these `sshsig` approvals.
+fn ssh_intent(intent: &IntentSpec, alice: bool, sshsigs: &[(&str, String)]) -> String {
+    let spec = IntentSpec { signers: if alice { vec!["alice"] } else { vec![] }, ..intent.clone() };
+    let mut file: Value = serde_json::from_str(&spec.json()).unwrap();
+    let approvals = file["approvals"].as_array_mut().unwrap();
+    for (name, armored) in sshsigs {
+        approvals.push(json!({ "approver": name, "sshsig": armored }));
+    }
+    let mut text = serde_json::to_string_pretty(&file).unwrap();
+    text.push('\n');
+    text
+}
+
+/// Approvals made with OpenSSH keys (SPEC 1.2 "SSH approvals"): a mixed quorum is approved,
+/// and each condition an SSHSIG must meet has a case that breaks it alone. Alice (hex) and
+/// carol (`ssh-ed25519`) meet the quorum in the rejections, so the one error is bob's.
+fn ssh_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {
+    use sshsig::{Form, HashAlg, Sshsig, FLAG_EXTENSION, FLAG_USER_PRESENT, FLAG_USER_VERIFIED};
+    let intent =
+        IntentSpec::new(vec![(DESTINATION.to_owned(), DMM_AMOUNT, Some("OTC settlement"))]);
+    let message = intent.message();
+    let (bob, carol) = (bob_sk(), carol_ssh());
+    let touched = Sshsig { counter: 17, ..Sshsig::default() };
+    let carol_sig = ("carol", Sshsig::default().armored(&carol, &message));
+    let mut cases = Vec::new();
+    let mut approved =
+        |dir: &str, require_uv: bool, alice: bool, sigs: &[(&str, String)], what: &'static str| {
+            cases.push(case(
+                dir,
+                ssh_policy(treasury, require_uv),
+                ssh_intent(&intent, alice, sigs),
+                honest,
+                expected(what, vec![]),
+            ));
+        };
+    approved(
+        "121-ssh-mixed-quorum",
+        false,
+        true,
+        &[("bob", touched.armored(&bob, &message))],
+        "Alice approves with her hex key, bob with a FIDO2 security key (sk-ssh-ed25519, touched): a mixed quorum, approved.",
+    );
+    approved(
+        "122-ssh-agent-and-security-key",
+        false,
+        false,
+        &[("bob", Sshsig { hash: HashAlg::Sha256, ..touched.clone() }.armored(&bob, &message)), carol_sig.clone()],
+        "Bob (security key, sha256) and carol (ssh-ed25519 in ssh-agent, sha512) approve with SSH signatures only: approved.",
+    );
+    approved(
+        "123-ssh-user-verification-given",
+        true,
+        true,
+        &[("bob", Sshsig { flags: FLAG_USER_PRESENT | FLAG_USER_VERIFIED, ..touched.clone() }.armored(&bob, &message))],
+        "The policy requires user verification; bob's security key reports a touch and a PIN (flags 0x05): approved.",
+    );
+    let rejected: Vec<(&str, bool, String, &'static str)> = vec![
+        ("124-ssh-version-2", false, Sshsig { version: 2, ..touched.clone() }.armored(&bob, &message), "Bob's SSHSIG says version 2; only version 1 is defined."),
+        ("125-ssh-other-key", false, Sshsig { public_blob: Some(carol.public_blob()), ..touched.clone() }.armored(&carol, &message), "Bob's approval is an SSHSIG by carol's key."),
+        ("126-ssh-other-application", false, touched.armored(&sshsig::SshKey::sk_ed25519(tagged("intentguard test approver bob, security key"), "ssh:other"), &message), "Bob's security-key signature is for the FIDO application ssh:other; the policy's key is for ssh:."),
+        ("127-ssh-plain-type-for-security-key", false, Sshsig::default().armored(&sshsig::SshKey::ed25519(tagged("intentguard test approver bob, security key")), &message), "Bob's SSHSIG is an ssh-ed25519 signature by the same Ed25519 key as his security key: another key type than the policy's."),
+        ("128-ssh-wrong-namespace", false, Sshsig { namespace: "file".into(), ..touched.clone() }.armored(&bob, &message), "Bob's SSHSIG is in the namespace file, not intentguard-intent-v1."),
+        ("129-ssh-reserved-not-empty", false, Sshsig { reserved: b"x".to_vec(), ..touched.clone() }.armored(&bob, &message), "Bob's SSHSIG has a non-empty reserved field (stricter than PROTOCOL.sshsig)."),
+        ("130-ssh-hash-sha1", false, Sshsig { hash: HashAlg::Other("sha1".into()), ..touched.clone() }.armored(&bob, &message), "Bob's SSHSIG names the hash algorithm sha1."),
+        ("131-ssh-signature-corrupted", false, Sshsig { corrupt_signature: true, ..touched.clone() }.armored(&bob, &message), "Bob's security-key signature has one bit flipped."),
+        ("132-ssh-no-user-presence", false, Sshsig { flags: 0, ..touched.clone() }.armored(&bob, &message), "Bob's security key signed without a touch (flags 0x00)."),
+        ("133-ssh-extension-flag", false, Sshsig { flags: FLAG_USER_PRESENT | FLAG_EXTENSION, ..touched.clone() }.armored(&bob, &message), "Bob's security-key signature sets the extension-data flag (0x80)."),
+        ("134-ssh-flags-changed-after-signing", true, Sshsig { flags_after_signing: Some(FLAG_USER_PRESENT | FLAG_USER_VERIFIED), ..touched.clone() }.armored(&bob, &message), "Bob's security key signed flags 0x01; the flags byte was changed to 0x05 afterwards to fake a PIN: the signature covers it."),
+        ("135-ssh-user-verification-missing", true, touched.armored(&bob, &message), "The policy requires user verification; bob's security key reports a touch only (flags 0x01)."),
+        ("136-ssh-plain-form-under-security-key", false, Sshsig { form: Some(Form::Ed25519), ..touched.clone() }.armored(&bob, &message), "Bob's SSHSIG carries his security key but a plain ssh-ed25519 signature layout."),
+        ("137-ssh-other-intent", false, touched.armored(&bob, b"intentguard/intent/v1\n{}"), "Bob's SSHSIG is a valid signature over another message."),
+    ];
+    for (dir, require_uv, bob_sig, what) in rejected {
+        cases.push(case(
+            dir,
+            ssh_policy(treasury, require_uv),
+            ssh_intent(&intent, true, &[("bob", bob_sig), carol_sig.clone()]),
+            honest,
+            expected(what, vec![at_approval("INTENT_BAD_SIGNATURE", 1)]),
+        ));
+    }
+    // The wrong kind of approval for the approver's kind of key.
+    let keys = approver_keys();
+    let bob_hex_key = &keys.iter().find(|(n, _)| *n == "bob").unwrap().1;
+    let hex_by_ssh_approver = {
+        let mut file: Value =
+            serde_json::from_str(&ssh_intent(&intent, true, std::slice::from_ref(&carol_sig)))
+                .unwrap();
+        let hex_sig = hex(&bob_hex_key.sign(&message).to_bytes());
+        file["approvals"]
+            .as_array_mut()
+            .unwrap()
+            .insert(1, json!({ "approver": "bob", "signature": hex_sig }));
+        format!("{}\n", serde_json::to_string_pretty(&file).unwrap())
+    };
+    cases.push(case(
+        "138-ssh-approver-with-hex-signature",
+        ssh_policy(treasury, false),
+        hex_by_ssh_approver,
+        honest,
+        expected(
+            "Bob is an ssh approver, but his approval is a hex signature: it does not count.",
+            vec![at_approval("INTENT_BAD_SIGNATURE", 1)],
+        ),
+    ));
+    let alice_ssh = sshsig::SshKey::ed25519(hex32(ALICE_SEED));
+    cases.push(case(
+        "139-key-approver-with-sshsig",
+        ssh_policy(treasury, false),
+        ssh_intent(&intent, false, &[("alice", Sshsig::default().armored(&alice_ssh, &message)), ("bob", touched.armored(&bob, &message)), carol_sig]),
+        honest,
+        expected("Alice is a key approver, but her approval is an SSHSIG (by her own Ed25519 key): it does not count.", vec![at_approval("INTENT_BAD_SIGNATURE", 0)]),
+    ));
+    cases
 }
 
 fn raw_cases(treasury: &Wallet, honest: &Psbt) -> Vec<Case> {

@@ -8,7 +8,7 @@ mod findings;
 mod inputs;
 mod intent;
 mod outputs;
-mod sshsig;
+pub(crate) mod sshsig;
 
 use std::collections::{BTreeMap, HashMap};
 

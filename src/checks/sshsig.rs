@@ -67,10 +67,9 @@ pub(crate) fn verify(
         ));
     }
     if !sig.reserved.is_empty() {
-        return Err(format!(
-            "its reserved field holds {} bytes; it must be empty",
-            sig.reserved.len()
-        ));
+        let n = sig.reserved.len();
+        let bytes = if n == 1 { "byte" } else { "bytes" };
+        return Err(format!("its reserved field holds {n} {bytes}; it must be empty"));
     }
     let hash = match sig.hash_algorithm.as_slice() {
         b"sha256" => sha256::Hash::hash(message).to_byte_array().to_vec(),
@@ -270,7 +269,7 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
         };
         starts(Make { version: 2, ..BASE }, false, "its SSHSIG version is 2");
         starts(Make { namespace: "file", ..BASE }, false, "its namespace is \"file\"");
-        starts(Make { reserved: b"x", ..BASE }, false, "its reserved field holds 1 bytes");
+        starts(Make { reserved: b"x", ..BASE }, false, "its reserved field holds 1 byte;");
         starts(Make { hash: "sha1", ..BASE }, false, "its hash algorithm is \"sha1\"");
         // Another key than the policy's.
         let other = verify(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 type Oracle = fn(&[u8]);
 
-const TARGETS: [(&str, Oracle); 13] = [
+const TARGETS: [(&str, Oracle); 14] = [
     ("parse_request", intentguard::fuzzing::parse_request),
     ("parse_psbt", intentguard::fuzzing::parse_psbt),
     ("parse_policy", intentguard::fuzzing::parse_policy),
@@ -19,6 +19,7 @@ const TARGETS: [(&str, Oracle); 13] = [
     ("import_bsms", intentguard::fuzzing::import_bsms),
     ("import_coldcard", intentguard::fuzzing::import_coldcard),
     ("import_descriptor", intentguard::fuzzing::import_descriptor),
+    ("parse_sshsig", intentguard::fuzzing::parse_sshsig),
 ];
 
 #[test]
