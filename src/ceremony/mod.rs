@@ -21,5 +21,5 @@ mod status;
 
 pub use self::draft::{draft_intent, DraftError};
 pub use self::pay::{parse_pay, PayArg, PayError};
-pub use self::sign::{sign_intent, SignError};
+pub use self::sign::{add_sshsig_approval, sign_intent, SignError};
 pub use self::status::{intent_status, IntentStatus};

@@ -9,9 +9,10 @@ use core::fmt;
 use ed25519_dalek::SigningKey;
 
 use crate::base::time::Timestamp;
+use crate::checks::{verify_approval, Refusal};
 use crate::parse::intent::Intent;
 use crate::parse::keyfile::public_key_hex;
-use crate::parse::policy::{network_name, valid_approver_name, Policy};
+use crate::parse::policy::{network_name, valid_approver_name, Approver, Policy};
 
 /// An intent that must not be signed with this key or name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,18 @@ pub enum SignError {
         /// The approver.
         name: String,
     },
+    /// The policy gives this approver a hex key (`key`): their approval is a hex signature.
+    NotAnSshApprover {
+        /// The approver.
+        name: String,
+    },
+    /// The SSHSIG does not verify under a condition of SPEC 1.2.
+    Sshsig {
+        /// The approver.
+        name: String,
+        /// Which condition fails, in words.
+        problem: String,
+    },
     /// The key is not the one the policy gives this approver.
     WrongKey {
         /// The approver.
@@ -90,6 +103,13 @@ impl fmt::Display for SignError {
                 f,
                 "the policy gives {name:?} an OpenSSH key (ssh): their approval is an SSH signature of the intent's message (ssh-keygen -Y sign -n intentguard-intent-v1), not a key file's"
             ),
+            Self::NotAnSshApprover { name } => write!(
+                f,
+                "the policy gives {name:?} a hex Ed25519 key (key): their approval is a hex signature made with 'intentguard intent sign --key', not an SSH signature"
+            ),
+            Self::Sshsig { name, problem } => {
+                write!(f, "the SSH signature does not approve the intent as {name:?}: {problem}")
+            }
             Self::WrongKey { name, key, expected } => write!(
                 f,
                 "the public key of the key file is {key}, but the policy gives {name:?} the public key {expected}"
@@ -107,6 +127,8 @@ impl std::error::Error for SignError {
             | Self::WrongNetwork { .. }
             | Self::UnknownApprover { .. }
             | Self::SshApprover { .. }
+            | Self::NotAnSshApprover { .. }
+            | Self::Sshsig { .. }
             | Self::WrongKey { .. } => None,
         }
     }
@@ -131,28 +153,7 @@ pub fn sign_intent(
     policy: Option<&Policy>,
     now: Timestamp,
 ) -> Result<Intent, SignError> {
-    if !valid_approver_name(approver) {
-        return Err(SignError::ApproverName { name: approver.to_owned() });
-    }
-    if now >= intent.expires_at() {
-        return Err(SignError::Expired { expires_at: intent.expires_at(), now });
-    }
-    if let Some(policy) = policy {
-        if intent.wallet() != policy.name() {
-            return Err(SignError::WrongWallet {
-                intent: intent.wallet().to_owned(),
-                policy: policy.name().to_owned(),
-            });
-        }
-        if intent.network() != policy.network() {
-            return Err(SignError::WrongNetwork {
-                intent: network_name(intent.network()),
-                policy: network_name(policy.network()),
-            });
-        }
-        let Some(registered) = policy.approver(approver) else {
-            return Err(SignError::UnknownApprover { name: approver.to_owned() });
-        };
+    if let Some(registered) = signable(intent, approver, policy, now)? {
         if registered.ssh().is_some() {
             return Err(SignError::SshApprover { name: approver.to_owned() });
         }
@@ -168,6 +169,76 @@ pub fn sign_intent(
     let mut signed = intent.clone();
     signed.set_approval(approver, intent.sign_hex(key));
     Ok(signed)
+}
+
+/// What every approval needs before it is written: a valid approver name, an intent not
+/// expired at `now`, and with a policy, its wallet and network and an approver of that name
+/// (returned).
+fn signable<'p>(
+    intent: &Intent,
+    approver: &str,
+    policy: Option<&'p Policy>,
+    now: Timestamp,
+) -> Result<Option<&'p Approver>, SignError> {
+    if !valid_approver_name(approver) {
+        return Err(SignError::ApproverName { name: approver.to_owned() });
+    }
+    if now >= intent.expires_at() {
+        return Err(SignError::Expired { expires_at: intent.expires_at(), now });
+    }
+    let Some(policy) = policy else { return Ok(None) };
+    if intent.wallet() != policy.name() {
+        return Err(SignError::WrongWallet {
+            intent: intent.wallet().to_owned(),
+            policy: policy.name().to_owned(),
+        });
+    }
+    if intent.network() != policy.network() {
+        return Err(SignError::WrongNetwork {
+            intent: network_name(intent.network()),
+            policy: network_name(policy.network()),
+        });
+    }
+    policy
+        .approver(approver)
+        .map(Some)
+        .ok_or_else(|| SignError::UnknownApprover { name: approver.to_owned() })
+}
+
+/// Adds `approver`'s SSH approval, the armored SSHSIG that `ssh-keygen -Y sign -n
+/// intentguard-intent-v1` wrote over [`Intent::message`] (SPEC 1.2), replacing an earlier
+/// one by the same name, after checking it as [`verify`](crate::verify) will: an approval
+/// that would not count is refused rather than written.
+///
+/// # Errors
+///
+/// Returns [`SignError`] for an invalid approver name, an intent expired at `now`, another
+/// wallet or network, an unknown approver, an approver without an `ssh` key
+/// ([`SignError::NotAnSshApprover`]) or an SSHSIG that does not verify under every
+/// condition of SPEC 1.2 ([`SignError::Sshsig`], saying which).
+pub fn add_sshsig_approval(
+    intent: &Intent,
+    approver: &str,
+    armored: &str,
+    policy: &Policy,
+    now: Timestamp,
+) -> Result<Intent, SignError> {
+    let registered = signable(intent, approver, Some(policy), now)?;
+    if registered.and_then(Approver::ssh).is_none() {
+        return Err(SignError::NotAnSshApprover { name: approver.to_owned() });
+    }
+    let mut signed = intent.clone();
+    signed.set_sshsig_approval(approver, armored.trim().to_owned() + "\n");
+    let added = signed.approvals().iter().find(|a| a.approver() == approver);
+    match added.map(|a| verify_approval(policy, &signed, a)) {
+        Some(Ok(_)) => Ok(signed),
+        Some(Err(Refusal::BadSignature(why))) => {
+            Err(SignError::Sshsig { name: approver.to_owned(), problem: why })
+        }
+        Some(Err(Refusal::UnknownApprover)) | None => {
+            Err(SignError::UnknownApprover { name: approver.to_owned() })
+        }
+    }
 }
 
 #[cfg(test)]

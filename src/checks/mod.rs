@@ -25,6 +25,7 @@ pub use self::findings::{Code, Finding, Place, Severity, MAX_MESSAGE_CHARS};
 pub(crate) use self::inputs::InputFacts;
 pub(crate) use self::intent::check as check_intent;
 pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
+pub(crate) use self::intent::{verify_approval, Refusal};
 pub(crate) use self::outputs::OutputFacts;
 pub use self::outputs::Role;
 

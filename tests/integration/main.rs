@@ -17,5 +17,6 @@ mod interop;
 mod ledger;
 mod prev_tx;
 mod realworld;
+mod ssh_approvals;
 mod sshsig;
 mod vectors;

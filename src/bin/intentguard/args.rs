@@ -11,8 +11,8 @@ mod ceremony;
 mod inspect;
 
 pub use self::ceremony::{
-    IntentCommand, IntentNew, IntentShow, IntentSign, Keygen, PolicyCheck, PolicyCommand,
-    PolicyImport,
+    IntentAddApproval, IntentCommand, IntentMessage, IntentNew, IntentShow, IntentSign, Keygen,
+    PolicyCheck, PolicyCommand, PolicyImport,
 };
 pub use self::inspect::Inspect;
 

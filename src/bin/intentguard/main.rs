@@ -12,6 +12,7 @@ mod outcome;
 mod output;
 mod prev_tx;
 mod render;
+mod ssh;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -33,6 +33,56 @@ pub enum IntentCommand {
     Sign(IntentSign),
     /// Show an intent, its digest and, with --policy, what each approval is worth.
     Show(IntentShow),
+    /// Write the exact bytes an approval signs to standard output (for any signing tool).
+    Message(IntentMessage),
+    /// Add an SSH approval made elsewhere (ssh-keygen -Y sign), checked before it is written.
+    AddApproval(IntentAddApproval),
+}
+
+/// `intentguard intent message`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Any tool can make an SSH approval of these bytes:
+  intentguard intent message i.json > m
+  ssh-keygen -Y sign -n intentguard-intent-v1 -f KEY m     # writes m.sig
+  intentguard intent add-approval --approver NAME --sshsig m.sig --policy p.toml i.json")]
+pub struct IntentMessage {
+    /// The intent (JSON), or - for standard input.
+    #[arg(value_name = "INTENT")]
+    pub intent: PathBuf,
+}
+
+/// `intentguard intent add-approval`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The approval is checked against the policy before anything is written: a wrong key, name or
+namespace, or an expired intent, is exit 2 and nothing is written.")]
+pub struct IntentAddApproval {
+    /// The approver name, as the policy writes it.
+    #[arg(long, value_name = "NAME")]
+    pub approver: String,
+
+    /// The armored SSH signature (what ssh-keygen -Y sign wrote) of 'intent message'.
+    #[arg(long, value_name = "FILE")]
+    pub sshsig: PathBuf,
+
+    /// Wallet policy (TOML): the approval must verify with NAME's ssh key.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+
+    /// The time to check the intent's expiry at, exactly YYYY-MM-DDTHH:MM:SSZ [default: the
+    /// system clock].
+    #[arg(long, value_name = "RFC3339", value_parser = intentguard::time::parse_rfc3339)]
+    pub now: Option<Timestamp>,
+
+    /// Where to write the intent (atomically; it may be INTENT itself) [default: standard
+    /// output].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// The intent (JSON), or - for standard input.
+    #[arg(value_name = "INTENT")]
+    pub intent: PathBuf,
 }
 
 /// `intentguard intent new`.
@@ -88,8 +138,18 @@ refused. With --policy, the key must be NAME's key in the policy and the intent 
 the policy's wallet. The key file must be readable by you only (chmod 600 FILE).")]
 pub struct IntentSign {
     /// Your secret key file, made by 'intentguard keygen'.
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "ssh_key",
+        conflicts_with = "ssh_key"
+    )]
+    pub key: Option<PathBuf>,
+
+    /// Your OpenSSH key (a private key file, or the .pub of a key in ssh-agent or on a FIDO2
+    /// security key): runs 'ssh-keygen -Y sign' from PATH; needs --policy.
+    #[arg(long = "ssh-key", value_name = "FILE", requires = "policy")]
+    pub ssh_key: Option<PathBuf>,
 
     /// Your approver name, as the policy writes it.
     #[arg(long, value_name = "NAME")]
