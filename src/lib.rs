@@ -76,7 +76,7 @@ pub use miniscript::bitcoin;
 pub use base::limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
 pub use base::network::network_name;
 pub use base::time::{Timestamp, TimestampError};
-pub use checks::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
+pub use checks::{approval_status, ApprovalStatus, SignedWith, CLOCK_SKEW_S};
 pub use checks::{Code, Finding, Place, Role, Severity, MAX_MESSAGE_CHARS};
 pub use error::{Error, ErrorCode};
 pub use ledger::{Ledger, LedgerError, MemoryLedger};

@@ -5,7 +5,7 @@
 //! verifies approvals, and the quorum and the rest by the intent checks of SPEC 2.1.
 
 use crate::base::time::Timestamp;
-use crate::checks::{approval_status, check_intent, ApprovalStatus, Finding};
+use crate::checks::{check_intent, verify_approval, ApprovalStatus, Finding, Refusal, SignedWith};
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 
@@ -15,6 +15,10 @@ use crate::parse::policy::Policy;
 pub struct IntentStatus {
     /// The status of each approval, in the intent's order.
     pub approvals: Vec<ApprovalStatus>,
+    /// For each approval, in the intent's order: how a valid one was made.
+    pub signed_with: Vec<Option<SignedWith>>,
+    /// For each approval, in the intent's order: why a bad signature does not verify.
+    pub problems: Vec<Option<String>>,
     /// The distinct approvers whose signatures verify, in the policy's order.
     pub approved_by: Vec<String>,
     /// How many distinct approvers the policy needs.
@@ -43,10 +47,37 @@ impl IntentStatus {
 
 /// Checks `intent`'s approvals, and the rest of its intent checks, under `policy` at `now`.
 pub fn intent_status(policy: &Policy, intent: &Intent, now: Timestamp) -> IntentStatus {
-    let approvals = intent.approvals().iter().map(|a| approval_status(policy, intent, a)).collect();
+    let verified: Vec<Result<SignedWith, Refusal>> =
+        intent.approvals().iter().map(|a| verify_approval(policy, intent, a)).collect();
+    let approvals = verified
+        .iter()
+        .map(|v| match v {
+            Ok(_) => ApprovalStatus::Valid,
+            Err(Refusal::UnknownApprover) => ApprovalStatus::UnknownApprover,
+            Err(Refusal::BadSignature(_)) => ApprovalStatus::BadSignature,
+        })
+        .collect();
+    let signed_with = verified.iter().map(|v| v.as_ref().ok().copied()).collect();
+    let problems = verified
+        .into_iter()
+        .map(|v| match v {
+            Err(Refusal::BadSignature(why)) => Some(why),
+            _ => None,
+        })
+        .collect();
     let mut findings = Vec::new();
-    let approved_by = check_intent(policy, intent, now, &mut findings);
-    IntentStatus { approvals, approved_by, quorum: policy.quorum(), findings }
+    let approved_by = check_intent(policy, intent, now, &mut findings)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    IntentStatus {
+        approvals,
+        signed_with,
+        problems,
+        approved_by,
+        quorum: policy.quorum(),
+        findings,
+    }
 }
 
 #[cfg(test)]

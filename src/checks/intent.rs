@@ -1,10 +1,10 @@
 //! Checks of SPEC 2.1: the intent against the policy and the clock.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use miniscript::bitcoin::{Amount, ScriptBuf};
 
-use super::sshsig::{self, Signer};
+use super::sshsig::{self, SignedWith};
 use super::{Code, Finding, Place};
 use crate::base::time::Timestamp;
 use crate::parse::intent::{Approval, Intent};
@@ -14,13 +14,13 @@ use crate::parse::policy::{network_name, Policy};
 pub const CLOCK_SKEW_S: i64 = 300;
 
 /// Checks the intent and returns the approvers whose signatures verified, in the policy's
-/// order.
+/// order, each with how their approval was made.
 pub(crate) fn check(
     policy: &Policy,
     intent: &Intent,
     now: Timestamp,
     out: &mut Vec<Finding>,
-) -> Vec<String> {
+) -> Vec<(String, SignedWith)> {
     let whole = Place::Request;
     if intent.wallet() != policy.name() {
         out.push(Finding::new(
@@ -82,7 +82,11 @@ pub(crate) fn check(
                 "{} of the {} approvals needed verify ({})",
                 approved.len(),
                 policy.quorum(),
-                if approved.is_empty() { "none".to_owned() } else { approved.join(", ") }
+                if approved.is_empty() {
+                    "none".to_owned()
+                } else {
+                    approved.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ")
+                }
             ),
         ));
     }
@@ -162,7 +166,7 @@ pub(crate) fn verify_approval(
     policy: &Policy,
     intent: &Intent,
     approval: &Approval,
-) -> Result<Signer, Refusal> {
+) -> Result<SignedWith, Refusal> {
     let approver = policy.approver(approval.approver()).ok_or(Refusal::UnknownApprover)?;
     let bad = |why: &str| Refusal::BadSignature(why.to_owned());
     match (approver.ssh(), approval.sshsig()) {
@@ -171,7 +175,7 @@ pub(crate) fn verify_approval(
                 .signature()
                 .is_some_and(|sig| approver.key().verify_strict(intent.message(), &sig).is_ok());
             if verified {
-                Ok(Signer::Key)
+                Ok(SignedWith::Key)
             } else {
                 Err(bad("the intent was changed after it was signed, or the signature is not theirs"))
             }
@@ -193,12 +197,16 @@ pub(crate) fn verify_approval(
 }
 
 /// Verifies every approval; returns the distinct approvers whose signatures verify.
-fn check_approvals(policy: &Policy, intent: &Intent, out: &mut Vec<Finding>) -> Vec<String> {
-    let mut valid: BTreeSet<&str> = BTreeSet::new();
+fn check_approvals(
+    policy: &Policy,
+    intent: &Intent,
+    out: &mut Vec<Finding>,
+) -> Vec<(String, SignedWith)> {
+    let mut valid: BTreeMap<&str, SignedWith> = BTreeMap::new();
     for (i, approval) in intent.approvals().iter().enumerate() {
         match verify_approval(policy, intent, approval) {
-            Ok(_) => {
-                valid.insert(approval.approver());
+            Ok(signed_with) => {
+                valid.entry(approval.approver()).or_insert(signed_with);
             }
             Err(Refusal::UnknownApprover) => out.push(Finding::new(
                 Code::IntentUnknownApprover,
@@ -218,8 +226,6 @@ fn check_approvals(policy: &Policy, intent: &Intent, out: &mut Vec<Finding>) -> 
     policy
         .approvers()
         .iter()
-        .map(|a| a.name())
-        .filter(|name| valid.contains(name))
-        .map(str::to_owned)
+        .filter_map(|a| valid.get(a.name()).map(|with| (a.name().to_owned(), *with)))
         .collect()
 }

@@ -28,11 +28,12 @@ pub use self::intent::{approval_status, ApprovalStatus, CLOCK_SKEW_S};
 pub(crate) use self::intent::{verify_approval, Refusal};
 pub(crate) use self::outputs::OutputFacts;
 pub use self::outputs::Role;
+pub use self::sshsig::SignedWith;
 
 /// What the checks established about a request, and every finding, in check order.
 pub(crate) struct Checked {
-    /// Approvers whose signatures verified, once each, in the policy's order.
-    pub approved_by: Vec<String>,
+    /// Approvers whose signatures verified, once each, in the policy's order, with how.
+    pub approved_by: Vec<(String, SignedWith)>,
     /// What was established about each input, in order.
     pub inputs: Vec<InputFacts>,
     /// What was established about each output, in order.

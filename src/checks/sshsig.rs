@@ -18,9 +18,10 @@ const USER_PRESENT: u8 = 0x01;
 const USER_VERIFIED: u8 = 0x04;
 const EXTENSION_DATA: u8 = 0x80;
 
-/// How a valid approval was made.
+/// How a valid approval was made (shown by `intent show` and the verify screen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signer {
+#[non_exhaustive]
+pub enum SignedWith {
     /// A hex Ed25519 signature by a `key` approver.
     Key,
     /// An SSHSIG by an `ssh-ed25519` key.
@@ -41,7 +42,7 @@ pub(crate) fn verify(
     armored: &str,
     message: &[u8],
     require_uv: bool,
-) -> Result<Signer, String> {
+) -> Result<SignedWith, String> {
     let sig = Sshsig::from_armored(armored).map_err(|e| format!("its sshsig {e}"))?;
     if sig.version != 1 {
         return Err(format!("its SSHSIG version is {}; only version 1 is defined", sig.version));
@@ -93,7 +94,7 @@ pub(crate) fn verify(
         |signed: &[u8], signature: &Signature| key.key().verify_strict(signed, signature).is_ok();
     let Some((flags, counter)) = sig.signature.security_key else {
         return if verifies(&data, &sig.signature.signature) {
-            Ok(Signer::Ssh)
+            Ok(SignedWith::Ssh)
         } else {
             Err(not_over_this_intent())
         };
@@ -122,7 +123,22 @@ pub(crate) fn verify(
             "the policy requires user verification (a PIN or biometric) and the security key did not report it (flags {flags:#04x})"
         ));
     }
-    Ok(Signer::SecurityKey { flags, counter })
+    Ok(SignedWith::SecurityKey { flags, counter })
+}
+
+impl SignedWith {
+    /// How a person should read it, for an SSH approval: `ssh-ed25519 key` or `security
+    /// key: touched, PIN verified, counter 7`; `None` for a hex approval.
+    pub fn describe(&self) -> Option<String> {
+        match *self {
+            SignedWith::Key => None,
+            SignedWith::Ssh => Some("ssh-ed25519 key".to_owned()),
+            SignedWith::SecurityKey { flags, counter } => {
+                let pin = if flags & USER_VERIFIED != 0 { ", PIN verified" } else { "" };
+                Some(format!("security key: touched{pin}, counter {counter}"))
+            }
+        }
+    }
 }
 
 fn not_over_this_intent() -> String {
@@ -160,10 +176,10 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
     #[test]
     fn signatures_ssh_keygen_made_verify() {
         let key = SshKey::from_line(KEY).unwrap();
-        assert_eq!(verify(&key, SHA512, MESSAGE, false), Ok(Signer::Ssh));
+        assert_eq!(verify(&key, SHA512, MESSAGE, false), Ok(SignedWith::Ssh));
         // Any wrapping of the base64 lines, and whitespace around the armor.
         let rewrapped = format!("\n  {}\n", SHA256.replace('\n', "\n\n"));
-        assert_eq!(verify(&key, &rewrapped, MESSAGE, true), Ok(Signer::Ssh));
+        assert_eq!(verify(&key, &rewrapped, MESSAGE, true), Ok(SignedWith::Ssh));
         assert_eq!(verify(&key, SHA512, b"another intent", false), Err(not_over_this_intent()));
     }
 
@@ -252,7 +268,7 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
             )
         }
 
-        fn verified(&self, require_uv: bool) -> Result<Signer, String> {
+        fn verified(&self, require_uv: bool) -> Result<SignedWith, String> {
             verify(&self.key(), &self.armored(MESSAGE), MESSAGE, require_uv)
         }
     }
@@ -261,8 +277,8 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
 
     #[test]
     fn every_condition_of_spec_1_2_is_checked() {
-        assert_eq!(BASE.verified(true), Ok(Signer::Ssh));
-        assert_eq!(Make { hash: "sha256", ..BASE }.verified(false), Ok(Signer::Ssh));
+        assert_eq!(BASE.verified(true), Ok(SignedWith::Ssh));
+        assert_eq!(Make { hash: "sha256", ..BASE }.verified(false), Ok(SignedWith::Ssh));
         let starts = |made: Make, require_uv: bool, prefix: &str| {
             let why = made.verified(require_uv).unwrap_err();
             assert!(why.starts_with(prefix), "{why:?} does not start with {prefix:?}");
@@ -280,10 +296,13 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
         );
         assert!(other.unwrap_err().starts_with("it is signed by another key"));
         // A security key: touch always, PIN when the policy says so, no extension data.
-        assert_eq!(TOUCHED.verified(false), Ok(Signer::SecurityKey { flags: 0x01, counter: 42 }));
+        assert_eq!(
+            TOUCHED.verified(false),
+            Ok(SignedWith::SecurityKey { flags: 0x01, counter: 42 })
+        );
         starts(TOUCHED, true, "the policy requires user verification");
         let pin = Make { sk: Some(("ssh:", USER_PRESENT | USER_VERIFIED, 7)), ..BASE };
-        assert_eq!(pin.verified(true), Ok(Signer::SecurityKey { flags: 0x05, counter: 7 }));
+        assert_eq!(pin.verified(true), Ok(SignedWith::SecurityKey { flags: 0x05, counter: 7 }));
         starts(
             Make { sk: Some(("ssh:", 0, 1)), ..BASE },
             false,

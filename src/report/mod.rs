@@ -8,7 +8,7 @@ use miniscript::bitcoin::ScriptBuf;
 use serde::Serialize;
 
 use crate::base::network::network_name;
-use crate::checks::{Checked, Finding, Role, Severity};
+use crate::checks::{Checked, Finding, Role, Severity, SignedWith};
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 use crate::parse::request::Request;
@@ -35,6 +35,10 @@ pub struct IntentSummary {
     pub approved_by: Vec<String>,
     /// The policy's quorum.
     pub quorum: usize,
+    /// How each approval of `approved_by` was made, in the same order. Not part of SPEC 4's
+    /// object: the text view says which approvals came from SSH keys and security keys.
+    #[serde(skip)]
+    pub signed_with: Vec<SignedWith>,
 }
 
 /// One input as the report shows it.
@@ -132,6 +136,7 @@ pub(crate) fn build(
     checked: Checked,
 ) -> Report {
     let Checked { approved_by, inputs, outputs, fee, findings } = checked;
+    let (approved_by, signed_with) = approved_by.into_iter().unzip();
     let tx = request.unsigned_tx();
     let verdict = if findings.iter().any(|f| f.severity() == Severity::Error) {
         Verdict::Rejected
@@ -181,6 +186,7 @@ pub(crate) fn build(
             id: intent.id().to_owned(),
             digest: intent.digest_hex(),
             approved_by,
+            signed_with,
             quorum: policy.quorum(),
         },
         inputs,

@@ -264,3 +264,37 @@ fn an_approval_made_elsewhere_is_checked_then_added() {
     assert_exit(&verify(&home), 0);
     assert!(Path::new(&path(&home, "m.sig")).is_file());
 }
+
+/// The verify screen and `intent show` say which approvals came from SSH keys and, for a
+/// security key, what it reported; a bad SSH approval says which condition failed.
+#[test]
+fn screens_say_how_each_approval_was_made() {
+    let home = TempDir::new("ssh-approvals", "screens");
+    let dir = case("123-ssh-user-verification-given");
+    let mut command = intentguard(&home);
+    command.args(["verify", "--no-ledger", "--now", NOW]);
+    command.arg("--policy").arg(dir.join("policy.toml"));
+    command.arg("--intent").arg(dir.join("intent.json"));
+    command.arg(dir.join("request.psbt"));
+    let out = run(command);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("approved by 2 of 2 needed: alice, bob (security key: touched, PIN verified,\n            counter 17)\n"),
+        "{text}"
+    );
+    let dir = case("134-ssh-flags-changed-after-signing");
+    let mut command = intentguard(&home);
+    command.args(["intent", "show", "--now", NOW]);
+    command.arg("--policy").arg(dir.join("policy.toml"));
+    command.arg(dir.join("intent.json"));
+    let out = run(command);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("  #0  alice: valid\n"), "{text}");
+    assert!(
+        text.contains("  #1  bob: BAD SIGNATURE: the signature does not verify over this intent"),
+        "{text}"
+    );
+    assert!(text.contains("  #2  carol: valid (ssh-ed25519 key)\n"), "{text}");
+}

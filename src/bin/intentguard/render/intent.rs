@@ -105,15 +105,22 @@ pub fn render_show(
 
     out.line(&format!("approvals ({})", intent.approvals().len()), 0, "");
     for (i, approval) in intent.approvals().iter().enumerate() {
+        let with = status.and_then(|s| s.signed_with.get(i).copied().flatten());
+        let problem = status.and_then(|s| s.problems.get(i).cloned().flatten());
+        // An SSH approval, or any approval by an ssh approver, says which condition failed.
+        let ssh = approval.sshsig().is_some()
+            || policy.and_then(|p| p.approver(approval.approver())).and_then(|a| a.ssh()).is_some();
         let state = match status.and_then(|s| s.approvals.get(i)) {
-            None => "not checked (pass --policy to verify it)",
-            Some(ApprovalStatus::Valid) => "valid",
-            Some(ApprovalStatus::BadSignature) => {
-                "BAD SIGNATURE: the intent changed after it was signed, or the signature is not theirs"
-            }
-            Some(ApprovalStatus::UnknownApprover) => {
-                "unknown: not an approver of the policy; it does not count"
-            }
+            None => "not checked (pass --policy to verify it)".to_owned(),
+            Some(ApprovalStatus::Valid) => match with.and_then(|w| w.describe()) {
+                Some(how) => format!("valid ({how})"),
+                None => "valid".to_owned(),
+            },
+            Some(ApprovalStatus::BadSignature) => match problem.filter(|_| ssh) {
+                Some(why) => format!("BAD SIGNATURE: {why}"),
+                None => "BAD SIGNATURE: the intent changed after it was signed, or the signature is not theirs".to_owned(),
+            },
+            Some(_) => "unknown: not an approver of the policy; it does not count".to_owned(),
         };
         out.line(
             &format!("  #{i:<2} "),

@@ -28,7 +28,14 @@ pub fn render(report: &Report, colour: bool) -> String {
     out.field("txid", &report.txid);
     out.field("intent", &display_safe(&report.intent.id));
     out.field("digest", &display_safe(&report.intent.digest));
-    let names: Vec<String> = report.intent.approved_by.iter().map(|n| display_safe(n)).collect();
+    // An SSH approval says how it was made (a security key: touched, PIN); a hex one does not.
+    let how = |i: usize| report.intent.signed_with.get(i).and_then(|with| with.describe());
+    let names: Vec<String> = (report.intent.approved_by.iter().enumerate())
+        .map(|(i, n)| match how(i) {
+            Some(how) => format!("{} ({how})", display_safe(n)),
+            None => display_safe(n),
+        })
+        .collect();
     let names = if names.is_empty() { "nobody".to_owned() } else { names.join(", ") };
     out.field(
         "approved by",
