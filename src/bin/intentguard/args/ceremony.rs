@@ -70,19 +70,9 @@ pub struct IntentAddApproval {
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
 
-    /// The time to check the intent's expiry at, exactly YYYY-MM-DDTHH:MM:SSZ [default: the
-    /// system clock].
-    #[arg(long, value_name = "RFC3339", value_parser = intentguard::time::parse_rfc3339)]
-    pub now: Option<Timestamp>,
-
-    /// Where to write the intent (atomically; it may be INTENT itself) [default: standard
-    /// output].
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-
-    /// The intent (JSON), or - for standard input.
-    #[arg(value_name = "INTENT")]
-    pub intent: PathBuf,
+    /// The signing time, where to write, and the intent.
+    #[command(flatten)]
+    pub target: SignedIntent,
 }
 
 /// `intentguard intent new`.
@@ -159,7 +149,15 @@ pub struct IntentSign {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// The signing time, exactly YYYY-MM-DDTHH:MM:SSZ [default: the system clock].
+    /// The signing time, where to write, and the intent.
+    #[command(flatten)]
+    pub target: SignedIntent,
+}
+
+/// What `intent sign` and `intent add-approval` share: the time, the output and the intent.
+#[derive(Debug, Args)]
+pub struct SignedIntent {
+    /// The signing time (the intent must not have expired), exactly YYYY-MM-DDTHH:MM:SSZ [default: the system clock].
     #[arg(long, value_name = "RFC3339", value_parser = intentguard::time::parse_rfc3339)]
     pub now: Option<Timestamp>,
 

@@ -75,13 +75,13 @@ fn new(args: &IntentNew) -> Result<(), Failure> {
 }
 
 fn sign(args: &IntentSign) -> Result<(), Failure> {
-    let now = now_or_clock(args.now)?;
+    let now = now_or_clock(args.target.now)?;
     let policy = args.policy.as_deref().map(read_policy).transpose()?;
-    let intent = read_intent(&args.intent)?;
+    let intent = read_intent(&args.target.intent)?;
     let key_file = match (&args.key, &args.ssh_key, &policy) {
         (Some(key), None, _) => key,
         (None, Some(ssh_key), Some(policy)) => {
-            if let Some(out) = args.out.as_deref().filter(|out| same_file(out, ssh_key)) {
+            if let Some(out) = args.target.out.as_deref().filter(|out| same_file(out, ssh_key)) {
                 return Err(Failure::usage(format!(
                     "--out {} is the SSH key file; writing the intent there would destroy the key",
                     out.display()
@@ -90,12 +90,18 @@ fn sign(args: &IntentSign) -> Result<(), Failure> {
             let armored = ssh::sign(ssh_key, intent.message())?;
             let signed = add_sshsig_approval(&intent, &args.approver, &armored, policy, now)
                 .map_err(|e| Failure::usage(format!("will not write the approval: {e}")))?;
-            return finish_approval(&signed, &args.approver, args.out.as_deref(), policy, now);
+            return finish_approval(
+                &signed,
+                &args.approver,
+                args.target.out.as_deref(),
+                policy,
+                now,
+            );
         }
         _ => return Err(Failure::usage("give --key FILE, or --ssh-key FILE with --policy FILE")),
     };
     let key = keys::read(key_file)?;
-    if let Some(out) = args.out.as_deref() {
+    if let Some(out) = args.target.out.as_deref() {
         if same_file(out, key_file) {
             return Err(Failure::usage(format!(
                 "--out {} is the key file; writing the intent there would destroy the key",
@@ -107,10 +113,12 @@ fn sign(args: &IntentSign) -> Result<(), Failure> {
     let signed = sign_intent(&intent, &args.approver, &key, policy.as_ref(), now)
         .map_err(|e| Failure::usage(format!("will not sign: {e}")))?;
     match &policy {
-        Some(policy) => finish_approval(&signed, &args.approver, args.out.as_deref(), policy, now),
+        Some(policy) => {
+            finish_approval(&signed, &args.approver, args.target.out.as_deref(), policy, now)
+        }
         None => {
-            emit(args.out.as_deref(), &json(&signed), "signed intent")?;
-            write_stderr(&approval_note(&signed, &args.approver, args.out.as_deref()));
+            emit(args.target.out.as_deref(), &json(&signed), "signed intent")?;
+            write_stderr(&approval_note(&signed, &args.approver, args.target.out.as_deref()));
             Ok(())
         }
     }
@@ -162,9 +170,9 @@ fn message(args: &IntentMessage) -> Result<(), Failure> {
 }
 
 fn add_approval(args: &IntentAddApproval) -> Result<(), Failure> {
-    let now = now_or_clock(args.now)?;
+    let now = now_or_clock(args.target.now)?;
     let policy = read_policy(&args.policy)?;
-    let intent = read_intent(&args.intent)?;
+    let intent = read_intent(&args.target.intent)?;
     let bytes = read_capped(&args.sshsig, false, intentguard::MAX_FILE_BYTES, "SSH signature")?;
     let armored = String::from_utf8(bytes).map_err(|_| {
         Failure::usage(format!(
@@ -174,7 +182,7 @@ fn add_approval(args: &IntentAddApproval) -> Result<(), Failure> {
     })?;
     let signed = add_sshsig_approval(&intent, &args.approver, &armored, &policy, now)
         .map_err(|e| Failure::usage(format!("will not add the approval: {e}")))?;
-    finish_approval(&signed, &args.approver, args.out.as_deref(), &policy, now)
+    finish_approval(&signed, &args.approver, args.target.out.as_deref(), &policy, now)
 }
 
 /// Whether `a` and `b` name the same existing file (through links and `..` too).
