@@ -119,6 +119,13 @@ pub enum RequestError {
     /// A valid version 2 PSBT whose inputs require incompatible lock time types, so that no
     /// transaction can be built from it (BIP-370).
     LocktimeUndetermined,
+    /// The previous transactions supplied beside the PSBT would hold more than `limit` bytes
+    /// once copied to every input that spends them (many inputs spending one large
+    /// transaction); nothing is verified.
+    PrevTxCopiesTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A file of previous transactions supplied beside the PSBT (`--prev-tx`) that is not one
     /// raw transaction or hex transactions one per line.
     PrevTx {
@@ -141,6 +148,10 @@ impl fmt::Display for RequestError {
                 f,
                 "the PSBT is malformed: the inputs of this version 2 PSBT require incompatible lock time types, so no transaction can be built from it (BIP-370)"
             ),
+            Self::PrevTxCopiesTooLarge { limit } => write!(
+                f,
+                "the previous transactions supplied would hold more than {limit} bytes once given to every input that spends them (many inputs spend one large transaction); this request cannot be verified"
+            ),
             Self::PrevTx { line: Some(line), problem } => write!(
                 f,
                 "line {line} is not a previous transaction: {problem}"
@@ -160,6 +171,7 @@ impl std::error::Error for RequestError {
             Self::TooLarge { .. }
             | Self::Encoding { .. }
             | Self::LocktimeUndetermined
+            | Self::PrevTxCopiesTooLarge { .. }
             | Self::PrevTx { .. } => None,
         }
     }

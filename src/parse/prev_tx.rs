@@ -9,7 +9,9 @@
 
 use miniscript::bitcoin::consensus::{deserialize_partial, encode};
 use miniscript::bitcoin::hex::FromHex;
-use miniscript::bitcoin::{Psbt, Transaction};
+use std::collections::{HashMap, HashSet};
+
+use miniscript::bitcoin::{Psbt, Transaction, Txid};
 
 use crate::base::limits::MAX_REQUEST_BYTES;
 use crate::parse::RequestError;
@@ -81,22 +83,41 @@ fn problem(line: Option<usize>, problem: &str) -> RequestError {
 }
 
 /// Gives each input without a previous transaction the supplied one whose txid its outpoint
-/// names. Returns the indices of the supplied transactions that no input spends.
-pub(crate) fn supply(psbt: &mut Psbt, txs: &[Transaction]) -> Vec<usize> {
-    let txids: Vec<_> = txs.iter().map(Transaction::compute_txid).collect();
-    let mut spent = vec![false; txs.len()];
+/// names. Returns the indices of the supplied transactions that no input spends. Linear in
+/// inputs plus transactions: each transaction is hashed once and found by its txid.
+///
+/// Every input holds its own copy (`bitcoin`'s model has no sharing), so a request whose
+/// many inputs spend one large transaction would multiply it: the copies may hold at most
+/// [`MAX_REQUEST_BYTES`] in all, as a PSBT carrying them could.
+///
+/// # Errors
+///
+/// [`RequestError::PrevTxCopiesTooLarge`] beyond that bound; nothing is verified then.
+pub(crate) fn supply(psbt: &mut Psbt, txs: &[Transaction]) -> Result<Vec<usize>, RequestError> {
+    let mut by_txid: HashMap<Txid, usize> = HashMap::with_capacity(txs.len());
+    for (i, tx) in txs.iter().enumerate() {
+        by_txid.entry(tx.compute_txid()).or_insert(i);
+    }
+    let mut spent: HashSet<Txid> = HashSet::new();
+    let mut copied: usize = 0;
     for (txin, input) in psbt.unsigned_tx.input.iter().zip(psbt.inputs.iter_mut()) {
         let wanted = txin.previous_output.txid;
-        for ((tx, txid), spent) in txs.iter().zip(&txids).zip(spent.iter_mut()) {
-            if *txid == wanted {
-                *spent = true;
-                if input.non_witness_utxo.is_none() {
-                    input.non_witness_utxo = Some(tx.clone());
-                }
+        let Some(tx) = by_txid.get(&wanted).and_then(|&i| txs.get(i)) else { continue };
+        spent.insert(wanted);
+        if input.non_witness_utxo.is_none() {
+            copied = copied.saturating_add(tx.total_size());
+            if copied > MAX_REQUEST_BYTES {
+                return Err(RequestError::PrevTxCopiesTooLarge { limit: MAX_REQUEST_BYTES });
             }
+            input.non_witness_utxo = Some(tx.clone());
         }
     }
-    spent.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| i).collect()
+    Ok(txs
+        .iter()
+        .enumerate()
+        .filter(|(_, tx)| !spent.contains(&tx.compute_txid()))
+        .map(|(i, _)| i)
+        .collect())
 }
 
 #[cfg(test)]
@@ -154,8 +175,39 @@ mod tests {
         let other = psbt.inputs.len() - 1;
         assert!(other > 0 && psbt.inputs[other].non_witness_utxo.is_some());
         let unrelated = honest.unsigned_tx.clone();
-        let unused = supply(&mut psbt, &[unrelated, prev]);
+        let unused = supply(&mut psbt, &[unrelated, prev]).unwrap();
         assert_eq!(unused, [0]);
         assert_eq!(psbt, honest);
+    }
+
+    #[test]
+    fn copies_of_one_large_transaction_are_bounded() {
+        let mut psbt = Request::from_bytes(HONEST).unwrap().psbt().clone();
+        let mut prev = psbt.inputs[0].non_witness_utxo.take().unwrap();
+        let outpoint = psbt.unsigned_tx.input[0].previous_output;
+        // A transaction of about 1 MB whose txid the input's outpoint names: the outpoint is
+        // rewritten to it, as a crafted request would name one.
+        let big = vec![0x6a; 1_000_000];
+        prev.output.push(miniscript::bitcoin::TxOut {
+            value: miniscript::bitcoin::Amount::ZERO,
+            script_pubkey: miniscript::bitcoin::ScriptBuf::from_bytes(big),
+        });
+        let txid = prev.compute_txid();
+        let template = psbt.unsigned_tx.input[0].clone();
+        let input = psbt.inputs[0].clone();
+        psbt.unsigned_tx.input.clear();
+        psbt.inputs.clear();
+        for vout in 0..110 {
+            let mut txin = template.clone();
+            txin.previous_output = miniscript::bitcoin::OutPoint { txid, vout };
+            psbt.unsigned_tx.input.push(txin);
+            psbt.inputs.push(input.clone());
+        }
+        assert_ne!(outpoint.txid, txid);
+        let limit = MAX_REQUEST_BYTES;
+        assert_eq!(
+            supply(&mut psbt, std::slice::from_ref(&prev)),
+            Err(RequestError::PrevTxCopiesTooLarge { limit })
+        );
     }
 }

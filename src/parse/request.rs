@@ -57,7 +57,12 @@ impl Request {
     /// checks treat it exactly as a `non_witness_utxo` (SPEC 2.2). An input's own previous
     /// transaction is never replaced. Returns the indices in `txs` of the transactions that
     /// no input spends.
-    pub fn supply_prev_txs(&mut self, txs: &[Transaction]) -> Vec<usize> {
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::PrevTxCopiesTooLarge`] when the copies the inputs would hold exceed
+    /// [`MAX_REQUEST_BYTES`]: the request cannot be verified (do not sign).
+    pub fn supply_prev_txs(&mut self, txs: &[Transaction]) -> Result<Vec<usize>, RequestError> {
         crate::parse::prev_tx::supply(&mut self.psbt, txs)
     }
 

@@ -57,7 +57,7 @@ fn load_case(dir: &Path) -> Result<(Policy, Intent, Request), &'static str> {
     if dir.join("prev-tx.hex").is_file() {
         let txs = intentguard::parse_prev_txs(&read("prev-tx.hex"))
             .map_err(|e| Error::from(e).code().as_str())?;
-        request.supply_prev_txs(&txs);
+        request.supply_prev_txs(&txs).map_err(|e| Error::from(e).code().as_str())?;
     }
     Ok((policy, intent, request))
 }

@@ -390,7 +390,7 @@ pub fn inspect_bytes_with_prev_txs(
 ) -> Result<(Inspection, Vec<usize>), RequestError> {
     let (_, raw) = decode_encoding(bytes)?;
     let mut parsed = crate::parse::psbt::parse(&raw).map_err(RequestError::Psbt)?;
-    let unused = supply(&mut parsed.psbt, prev_txs);
+    let unused = supply(&mut parsed.psbt, prev_txs)?;
     Ok((inspect(&parsed, policy), unused))
 }
 

@@ -37,7 +37,10 @@ fn verify(args: &Verify) -> Result<Report, Failure> {
     let intent = read_intent(&args.intent)?;
     let mut request = read_request(&args.psbt)?;
     let supplied = Supplied::read(&args.prev_tx)?;
-    supplied.note_unused(&request.supply_prev_txs(supplied.txs()));
+    let unused = request
+        .supply_prev_txs(supplied.txs())
+        .map_err(|e| Failure::library(Some(&describe(&args.psbt, true)), &e.into()))?;
+    supplied.note_unused(&unused);
 
     let ledger = ledger::open(&choice)?;
     intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
