@@ -147,10 +147,6 @@ fn not_over_this_intent() -> String {
 
 #[cfg(test)]
 mod tests {
-    use ed25519_dalek::{Signer as _, SigningKey};
-    use miniscript::bitcoin::base64::engine::general_purpose::STANDARD;
-    use miniscript::bitcoin::base64::Engine;
-
     use super::*;
 
     /// A key `ssh-keygen -t ed25519` made, and what `ssh-keygen -Y sign -n
@@ -173,6 +169,9 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
 -----END SSH SIGNATURE-----
 ";
 
+    // Every other condition of SPEC 1.2 is broken alone by a vector (121-139), whose
+    // messages `tests/integration/ssh_approvals.rs` checks through `verify`.
+
     #[test]
     fn signatures_ssh_keygen_made_verify() {
         let key = SshKey::from_line(KEY).unwrap();
@@ -183,150 +182,10 @@ MaEgRx/NzyPI0QNV+vPVUMtfEI2/lo3q9OHYCGLn+xYQ0=
         assert_eq!(verify(&key, SHA512, b"another intent", false), Err(not_over_this_intent()));
     }
 
-    /// An SSHSIG made here, every field chosen; for a security key, `sk` is the
-    /// application, flags and counter, and `flags_after` the flags byte written after
-    /// signing.
-    struct Make {
-        version: u32,
-        namespace: &'static str,
-        reserved: &'static [u8],
-        hash: &'static str,
-        sk: Option<(&'static str, u8, u32)>,
-        flags_after: Option<u8>,
-        signing: [u8; 32],
-    }
-
-    const BASE: Make = Make {
-        version: 1,
-        namespace: NAMESPACE,
-        reserved: b"",
-        hash: "sha512",
-        sk: None,
-        flags_after: None,
-        signing: [7; 32],
-    };
-
-    fn string(out: &mut Vec<u8>, bytes: &[u8]) {
-        out.extend_from_slice(&u32::try_from(bytes.len()).unwrap().to_be_bytes());
-        out.extend_from_slice(bytes);
-    }
-
-    fn public_blob(key: &SigningKey, sk: Option<&str>) -> Vec<u8> {
-        let mut blob = Vec::new();
-        string(&mut blob, if sk.is_some() { SK_ED25519 } else { "ssh-ed25519" }.as_bytes());
-        string(&mut blob, key.verifying_key().as_bytes());
-        if let Some(app) = sk {
-            string(&mut blob, app.as_bytes());
-        }
-        blob
-    }
-
-    impl Make {
-        fn key(&self) -> SshKey {
-            let key = SigningKey::from_bytes(&self.signing);
-            let blob = public_blob(&key, self.sk.map(|(app, _, _)| app));
-            let kind = if self.sk.is_some() { SK_ED25519 } else { "ssh-ed25519" };
-            SshKey::from_line(&format!("{kind} {}", STANDARD.encode(blob))).unwrap()
-        }
-
-        fn armored(&self, message: &[u8]) -> String {
-            let key = SigningKey::from_bytes(&self.signing);
-            let digest = match self.hash {
-                "sha256" => sha256::Hash::hash(message).to_byte_array().to_vec(),
-                _ => sha512::Hash::hash(message).to_byte_array().to_vec(),
-            };
-            let mut data = b"SSHSIG".to_vec();
-            for field in [self.namespace.as_bytes(), self.reserved, self.hash.as_bytes(), &digest] {
-                string(&mut data, field);
-            }
-            let mut sig = Vec::new();
-            match self.sk {
-                None => {
-                    string(&mut sig, b"ssh-ed25519");
-                    string(&mut sig, &key.sign(&data).to_bytes());
-                }
-                Some((app, flags, counter)) => {
-                    let mut signed = sha256::Hash::hash(app.as_bytes()).to_byte_array().to_vec();
-                    signed.push(flags);
-                    signed.extend_from_slice(&counter.to_be_bytes());
-                    signed.extend_from_slice(&sha256::Hash::hash(&data).to_byte_array());
-                    string(&mut sig, SK_ED25519.as_bytes());
-                    string(&mut sig, &key.sign(&signed).to_bytes());
-                    sig.push(self.flags_after.unwrap_or(flags));
-                    sig.extend_from_slice(&counter.to_be_bytes());
-                }
-            }
-            let mut blob = b"SSHSIG".to_vec();
-            blob.extend_from_slice(&self.version.to_be_bytes());
-            string(&mut blob, &public_blob(&key, self.sk.map(|(app, _, _)| app)));
-            for field in [self.namespace.as_bytes(), self.reserved, self.hash.as_bytes(), &sig] {
-                string(&mut blob, field);
-            }
-            format!(
-                "-----BEGIN SSH SIGNATURE-----\n{}\n-----END SSH SIGNATURE-----\n",
-                STANDARD.encode(blob)
-            )
-        }
-
-        fn verified(&self, require_uv: bool) -> Result<SignedWith, String> {
-            verify(&self.key(), &self.armored(MESSAGE), MESSAGE, require_uv)
-        }
-    }
-
-    const TOUCHED: Make = Make { sk: Some(("ssh:", USER_PRESENT, 42)), ..BASE };
-
     #[test]
-    fn every_condition_of_spec_1_2_is_checked() {
-        assert_eq!(BASE.verified(true), Ok(SignedWith::Ssh));
-        assert_eq!(Make { hash: "sha256", ..BASE }.verified(false), Ok(SignedWith::Ssh));
-        let starts = |made: Make, require_uv: bool, prefix: &str| {
-            let why = made.verified(require_uv).unwrap_err();
-            assert!(why.starts_with(prefix), "{why:?} does not start with {prefix:?}");
-        };
-        starts(Make { version: 2, ..BASE }, false, "its SSHSIG version is 2");
-        starts(Make { namespace: "file", ..BASE }, false, "its namespace is \"file\"");
-        starts(Make { reserved: b"x", ..BASE }, false, "its reserved field holds 1 byte;");
-        starts(Make { hash: "sha1", ..BASE }, false, "its hash algorithm is \"sha1\"");
-        // Another key than the policy's.
-        let other = verify(
-            &BASE.key(),
-            &Make { signing: [8; 32], ..BASE }.armored(MESSAGE),
-            MESSAGE,
-            false,
-        );
-        assert!(other.unwrap_err().starts_with("it is signed by another key"));
-        // A security key: touch always, PIN when the policy says so, no extension data.
-        assert_eq!(
-            TOUCHED.verified(false),
-            Ok(SignedWith::SecurityKey { flags: 0x01, counter: 42 })
-        );
-        starts(TOUCHED, true, "the policy requires user verification");
-        let pin = Make { sk: Some(("ssh:", USER_PRESENT | USER_VERIFIED, 7)), ..BASE };
-        assert_eq!(pin.verified(true), Ok(SignedWith::SecurityKey { flags: 0x05, counter: 7 }));
-        starts(
-            Make { sk: Some(("ssh:", 0, 1)), ..BASE },
-            false,
-            "the security key did not confirm user presence",
-        );
-        starts(
-            Make { sk: Some(("ssh:", 0x81, 1)), ..BASE },
-            false,
-            "the security key's signature says it carries extension data",
-        );
-        // The flags are covered by the signature: changed after signing, it fails.
-        let forged = Make { flags_after: Some(USER_PRESENT | USER_VERIFIED), ..TOUCHED };
-        assert_eq!(forged.verified(true), Err(not_over_this_intent()));
-        // The application is part of the key.
-        let elsewhere = verify(
-            &Make { sk: Some(("ssh:other", 1, 1)), ..BASE }.key(),
-            &TOUCHED.armored(MESSAGE),
-            MESSAGE,
-            false,
-        );
-        assert!(elsewhere.unwrap_err().starts_with("its security key's application is \"ssh:\""));
-        // A plain signature under a security key's blob, and the armor.
-        assert!(verify(&BASE.key(), "nonsense", MESSAGE, false)
-            .unwrap_err()
-            .starts_with("its sshsig is not an armored"));
+    fn what_is_not_an_sshsig_is_said_to_be_one() {
+        let key = SshKey::from_line(KEY).unwrap();
+        let why = verify(&key, "nonsense", MESSAGE, false).unwrap_err();
+        assert!(why.starts_with("its sshsig is not an armored SSH signature"), "{why}");
     }
 }

@@ -94,9 +94,10 @@ fn problem(line: Option<usize>, problem: &str) -> RequestError {
 ///
 /// [`RequestError::PrevTxCopiesTooLarge`] beyond that bound; nothing is verified then.
 pub(crate) fn supply(psbt: &mut Psbt, txs: &[Transaction]) -> Result<Vec<usize>, RequestError> {
+    let txids: Vec<Txid> = txs.iter().map(Transaction::compute_txid).collect();
     let mut by_txid: HashMap<Txid, usize> = HashMap::with_capacity(txs.len());
-    for (i, tx) in txs.iter().enumerate() {
-        by_txid.entry(tx.compute_txid()).or_insert(i);
+    for (i, txid) in txids.iter().enumerate() {
+        by_txid.entry(*txid).or_insert(i);
     }
     let mut spent: HashSet<Txid> = HashSet::new();
     let mut copied: usize = 0;
@@ -112,12 +113,7 @@ pub(crate) fn supply(psbt: &mut Psbt, txs: &[Transaction]) -> Result<Vec<usize>,
             input.non_witness_utxo = Some(tx.clone());
         }
     }
-    Ok(txs
-        .iter()
-        .enumerate()
-        .filter(|(_, tx)| !spent.contains(&tx.compute_txid()))
-        .map(|(i, _)| i)
-        .collect())
+    Ok(txids.iter().enumerate().filter(|(_, t)| !spent.contains(*t)).map(|(i, _)| i).collect())
 }
 
 #[cfg(test)]

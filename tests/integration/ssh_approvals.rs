@@ -90,22 +90,25 @@ fn path(home: &TempDir, name: &str) -> String {
     home.join(name).to_str().unwrap().to_owned()
 }
 
+/// `intentguard intent <args> --policy policy.toml --now NOW intent.json` in the ceremony.
+fn intent_command(home: &TempDir, args: &[&str]) -> Output {
+    let (policy, intent) = (path(home, "policy.toml"), path(home, "intent.json"));
+    let mut all = vec!["intent"];
+    all.extend_from_slice(args);
+    all.extend(["--policy", &policy, "--now", NOW, &intent]);
+    ig(home, &all)
+}
+
 fn sign_with_key(home: &TempDir, who: &str) -> Output {
-    ig(
+    intent_command(
         home,
         &[
-            "intent",
             "sign",
             "--key",
             &path(home, &format!("{who}.key")),
             "--approver",
             who,
-            "--policy",
-            &path(home, "policy.toml"),
-            "--now",
-            NOW,
             "--out",
-            &path(home, "intent.json"),
             &path(home, "intent.json"),
         ],
     )
@@ -131,21 +134,15 @@ fn verify(home: &TempDir) -> Output {
 #[test]
 fn an_ssh_key_approves_through_intent_sign() {
     let home = ceremony("sign");
-    let out = ig(
+    let out = intent_command(
         &home,
         &[
-            "intent",
             "sign",
             "--ssh-key",
             &path(&home, "bob"),
             "--approver",
             "bob",
-            "--policy",
-            &path(&home, "policy.toml"),
-            "--now",
-            NOW,
             "--out",
-            &path(&home, "intent.json"),
             &path(&home, "intent.json"),
         ],
     );
@@ -162,22 +159,8 @@ fn an_ssh_key_approves_through_intent_sign() {
     let out = verify(&home);
     assert_exit(&out, 0);
     // A key file cannot sign for an ssh approver.
-    let out = ig(
-        &home,
-        &[
-            "intent",
-            "sign",
-            "--key",
-            &path(&home, "carol.key"),
-            "--approver",
-            "bob",
-            "--policy",
-            &path(&home, "policy.toml"),
-            "--now",
-            NOW,
-            &path(&home, "intent.json"),
-        ],
-    );
+    let out =
+        intent_command(&home, &["sign", "--key", &path(&home, "carol.key"), "--approver", "bob"]);
     assert_exit(&out, 2);
 }
 
@@ -216,21 +199,15 @@ fn an_approval_made_elsewhere_is_checked_then_added() {
 
     let before = std::fs::read(home.join("intent.json")).unwrap();
     let add = |sig: &str, approver: &str| {
-        ig(
+        intent_command(
             &home,
             &[
-                "intent",
                 "add-approval",
                 "--approver",
                 approver,
                 "--sshsig",
                 &path(&home, sig),
-                "--policy",
-                &path(&home, "policy.toml"),
-                "--now",
-                NOW,
                 "--out",
-                &path(&home, "intent.json"),
                 &path(&home, "intent.json"),
             ],
         )
@@ -248,18 +225,7 @@ fn an_approval_made_elsewhere_is_checked_then_added() {
     // The right one is added; with alice's, the quorum is met.
     assert_exit(&add("m.sig", "bob"), 0);
     assert_exit(&sign_with_key(&home, "alice"), 0);
-    let out = ig(
-        &home,
-        &[
-            "intent",
-            "show",
-            "--policy",
-            &path(&home, "policy.toml"),
-            "--now",
-            NOW,
-            &path(&home, "intent.json"),
-        ],
-    );
+    let out = intent_command(&home, &["show"]);
     assert_exit(&out, 0);
     assert_exit(&verify(&home), 0);
     assert!(Path::new(&path(&home, "m.sig")).is_file());
@@ -297,4 +263,44 @@ fn screens_say_how_each_approval_was_made() {
         "{text}"
     );
     assert!(text.contains("  #2  carol: valid (ssh-ed25519 key)\n"), "{text}");
+}
+
+/// Each SSHSIG condition of SPEC 1.2 broken alone (vectors 124-139) rejects exactly that
+/// approval, and the message names the condition.
+#[test]
+fn each_broken_condition_is_named() {
+    use intentguard::{verify, Code, Intent, Place, Policy, Request};
+    let cases: [(&str, usize, &str); 16] = [
+        ("124-ssh-version-2", 1, "its SSHSIG version is 2; only version 1 is defined"),
+        ("125-ssh-other-key", 1, "it is signed by another key than the policy gives this approver"),
+        ("126-ssh-other-application", 1, "its security key's application is \"ssh:other\", but the policy's key is for \"ssh:\""),
+        ("127-ssh-plain-type-for-security-key", 1, "it is signed by another key than the policy gives this approver"),
+        ("128-ssh-wrong-namespace", 1, "its namespace is \"file\"; an intent approval's is \"intentguard-intent-v1\""),
+        ("129-ssh-reserved-not-empty", 1, "its reserved field holds 1 byte; it must be empty"),
+        ("130-ssh-hash-sha1", 1, "its hash algorithm is \"sha1\"; only sha256 and sha512 are accepted"),
+        ("131-ssh-signature-corrupted", 1, "the signature does not verify over this intent"),
+        ("132-ssh-no-user-presence", 1, "the security key did not confirm user presence (flags 0x00)"),
+        ("133-ssh-extension-flag", 1, "carries extension data (flags 0x81)"),
+        ("134-ssh-flags-changed-after-signing", 1, "the signature does not verify over this intent"),
+        ("135-ssh-user-verification-missing", 1, "the policy requires user verification (a PIN or biometric) and the security key did not report it (flags 0x01)"),
+        ("136-ssh-plain-form-under-security-key", 1, "its signature is of type \"ssh-ed25519\", not the sk-ssh-ed25519@openssh.com signature its key makes"),
+        ("137-ssh-other-intent", 1, "the signature does not verify over this intent"),
+        ("138-ssh-approver-with-hex-signature", 1, "it is a hex signature, but the policy gives this approver an ssh key"),
+        ("139-key-approver-with-sshsig", 0, "it is an sshsig, but the policy gives this approver a hex Ed25519 key"),
+    ];
+    for (name, approval, condition) in cases {
+        let dir = case(name);
+        let read = |file: &str| std::fs::read(dir.join(file)).unwrap();
+        let policy = Policy::from_toml_bytes(&read("policy.toml")).unwrap();
+        let intent = Intent::from_json_bytes(&read("intent.json")).unwrap();
+        let request = Request::from_bytes(&read("request.psbt")).unwrap();
+        let report = verify(&policy, &intent, &request, NOW.parse().unwrap(), None).unwrap();
+        let [finding] = report.findings.as_slice() else { panic!("{name}: {:?}", report.findings) };
+        assert_eq!(
+            (finding.code, finding.place),
+            (Code::IntentBadSignature, Place::Approval(approval)),
+            "{name}"
+        );
+        assert!(finding.message.contains(condition), "{name}: {}", finding.message);
+    }
 }
