@@ -5,6 +5,7 @@
 
 use core::fmt;
 
+pub use crate::base::code::ErrorCode;
 use crate::ledger::LedgerError;
 use crate::parse::{IntentError, PolicyError, RequestError};
 
@@ -31,46 +32,6 @@ impl Error {
             Error::Request(_) => ErrorCode::PsbtMalformed,
             Error::Ledger(_) => ErrorCode::Ledger,
         }
-    }
-}
-
-/// The `error.code` of an exit-2 result (SPEC 4, 5): why verification, or another command,
-/// could not run. The library's [`Error`]s have the first four; the command line adds the
-/// last two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// The policy is unusable.
-    PolicyInvalid,
-    /// The intent is malformed.
-    IntentMalformed,
-    /// The request is not a valid PSBT.
-    PsbtMalformed,
-    /// The replay ledger failed.
-    Ledger,
-    /// The command line is not valid.
-    Usage,
-    /// A file could not be read or written.
-    Io,
-}
-
-impl ErrorCode {
-    /// Returns the stable identifier of SPEC 5, such as `"POLICY_INVALID"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::PolicyInvalid => "POLICY_INVALID",
-            ErrorCode::IntentMalformed => "INTENT_MALFORMED",
-            ErrorCode::PsbtMalformed => "PSBT_MALFORMED",
-            ErrorCode::Ledger => "LEDGER",
-            ErrorCode::Usage => "USAGE",
-            ErrorCode::Io => "IO",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -173,11 +134,26 @@ mod tests {
             ErrorCode::Ledger,
             ErrorCode::Usage,
             ErrorCode::Io,
+            ErrorCode::Unauthorized,
+            ErrorCode::PolicyUnknown,
+            ErrorCode::TooLarge,
+            ErrorCode::Overloaded,
         ];
         let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
         assert_eq!(
             names,
-            ["POLICY_INVALID", "INTENT_MALFORMED", "PSBT_MALFORMED", "LEDGER", "USAGE", "IO"]
+            [
+                "POLICY_INVALID",
+                "INTENT_MALFORMED",
+                "PSBT_MALFORMED",
+                "LEDGER",
+                "USAGE",
+                "IO",
+                "UNAUTHORIZED",
+                "POLICY_UNKNOWN",
+                "TOO_LARGE",
+                "OVERLOADED"
+            ]
         );
     }
 }

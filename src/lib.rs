@@ -73,7 +73,7 @@ mod wallet_import;
 pub use miniscript;
 pub use miniscript::bitcoin;
 
-pub use base::limits::{MAX_FILE_BYTES, MAX_REQUEST_BYTES};
+pub use base::limits::{MAX_BODY_BYTES, MAX_FILE_BYTES, MAX_REQUEST_BYTES};
 pub use base::network::network_name;
 pub use base::time::{Timestamp, TimestampError};
 pub use checks::{approval_status, ApprovalStatus, SignedWith, CLOCK_SKEW_S};
@@ -96,6 +96,13 @@ pub use verify::{verify, Verifier};
 /// The wallet's descriptor, prepared for derivation: what every script is compared with.
 pub mod wallet {
     pub use crate::parse::wallet::{Derived, Leaf, ScriptKind, TaprootDerived, Wallet};
+}
+
+/// The body of a call to the service, `intentguard serve` (SPEC 3): read to its shape, then
+/// to the policy's name, the intent and the request, each as `intentguard verify` reads its
+/// file.
+pub mod service {
+    pub use crate::parse::call::{CallError, VerifyCall};
 }
 
 /// Amounts as people type them: `125000sat`, `0.00125btc` (SPEC 3).

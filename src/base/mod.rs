@@ -3,6 +3,7 @@
 //! crate.
 
 pub(crate) mod amount;
+pub(crate) mod code;
 pub(crate) mod duration;
 pub(crate) mod hex;
 pub(crate) mod limits;

@@ -50,6 +50,11 @@ impl SqliteLedger {
         Ok(ledger)
     }
 
+    /// Returns the file this ledger uses.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     fn error(&self, what: &str, e: rusqlite::Error) -> LedgerError {
         LedgerError::new(format!("{}: {what}: {e}", self.path.display()))
     }

@@ -5,6 +5,7 @@
 //! Trusts: nothing. Whatever does not parse, or parses to something the SPEC does not allow,
 //! is an error here and never reaches the checks.
 
+pub(crate) mod call;
 mod error;
 pub(crate) mod intent;
 pub(crate) mod keyfile;

@@ -2,6 +2,7 @@
 //! functions used as value parsers, so the binary holds no rules of its own (STYLE R28).
 
 use std::ffi::{OsStr, OsString};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -40,6 +41,54 @@ pub enum Command {
     /// Check a wallet policy and show what a ceremony compares.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Verify over HTTP: POST /v1/verify for backends in any language (SPEC 3).
+    Serve(Serve),
+}
+
+/// `intentguard serve`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Calls: POST /v1/verify with {\"policy\", \"intent\", \"psbt\" (base64), \"prev_txs\", \"now\"}
+answers 200 with the report of `verify --format json`; GET /healthz, /readyz, /metrics.
+Errors print {\"error\": ...} on standard output and exit 2; SIGTERM or SIGINT stops the
+service after the calls in progress (exit 0). TLS is not served: put a TLS-terminating
+proxy in front of it. The ledger is chosen as for verify (INTENTGUARD_LEDGER, ...).")]
+pub struct Serve {
+    /// Directory of wallet policies (*.toml), loaded once at start; calls name one.
+    #[arg(long, value_name = "DIR")]
+    pub policies: PathBuf,
+
+    /// Address to listen on, such as 127.0.0.1:8080 (port 0: any free port).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+
+    /// Replay ledger: the path of an SQLite file, created when missing, or a postgres:// URL
+    /// that every replica shares.
+    #[arg(long, value_name = "PATH|URL", conflicts_with = "no_ledger")]
+    pub ledger: Option<OsString>,
+
+    /// Serve without a replay ledger: an intent can then be reused for another transaction.
+    #[arg(long)]
+    pub no_ledger: bool,
+
+    /// Bearer tokens, one per line (at least 32 characters; # comments): every call but
+    /// /healthz and /readyz must carry one. Required to listen beyond loopback.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Calls verified at once; more are answered 503 OVERLOADED, never queued.
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_concurrent: u32,
+
+    /// Seconds a call may take, from its headers to its answer (then 503 OVERLOADED).
+    #[arg(long, value_name = "S", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub request_timeout: u64,
+
+    /// Let a call set the time with "now" (for tests); without it such a call is refused.
+    #[arg(long)]
+    pub allow_request_now: bool,
 }
 
 /// `intentguard verify`.
@@ -110,6 +159,11 @@ pub fn json_requested(raw: &[OsString]) -> bool {
         }
     }
     false
+}
+
+/// Returns `true` when the raw arguments run `serve`, whose errors are always JSON (SPEC 3).
+pub fn serve_requested(raw: &[OsString]) -> bool {
+    raw.get(1).is_some_and(|command| command == "serve")
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use intentguard::ledger::{Ledger, PostgresLedger, PostgresOptions, SqliteLedger};
+use intentguard::bitcoin::Txid;
+use intentguard::ledger::{Ledger, LedgerError, PostgresLedger, PostgresOptions, SqliteLedger};
 
 use crate::outcome::Failure;
 
@@ -130,12 +132,51 @@ fn url_scheme(value: &str) -> Option<&str> {
 /// Returns a `LEDGER` [`Failure`] when the directory or the file cannot be created or
 /// opened, the file is not an intentguard ledger, or the URL does not parse.
 pub fn open(choice: &Choice) -> Result<Option<Box<dyn Ledger>>, Failure> {
+    Ok(open_store(choice, 1)?.map(|store| match store {
+        Store::Sqlite(l) => Box::new(l) as Box<dyn Ledger>,
+        Store::Postgres(l) => l,
+    }))
+}
+
+/// A ledger that the service's calls share between threads.
+pub type Shared = Arc<dyn Ledger + Send + Sync>;
+
+/// Opens the chosen ledger as [`open`] does, for many calls at once: a PostgreSQL ledger
+/// keeps up to `max_connections` connections, and an SQLite file is used by one call at a
+/// time (its connection is not shared between threads; the file's own lock orders the
+/// processes). Returns the ledger and its name for the log, without a password.
+///
+/// # Errors
+///
+/// As [`open`].
+pub fn open_shared(
+    choice: &Choice,
+    max_connections: usize,
+) -> Result<Option<(Shared, String)>, Failure> {
+    Ok(open_store(choice, max_connections)?.map(|store| match store {
+        Store::Sqlite(l) => {
+            let name = format!("sqlite {}", l.path().display());
+            (Arc::new(OneAtATime(Mutex::new(l))) as Shared, name)
+        }
+        Store::Postgres(l) => {
+            let name = l.target().to_owned();
+            (Arc::new(*l) as Shared, name)
+        }
+    }))
+}
+
+enum Store {
+    Sqlite(SqliteLedger),
+    Postgres(Box<PostgresLedger>),
+}
+
+fn open_store(choice: &Choice, max_connections: usize) -> Result<Option<Store>, Failure> {
     let (path, default) = match choice {
         Choice::None => return Ok(None),
         Choice::Postgres { url } => {
-            let options = PostgresOptions::default().with_max_connections(1);
+            let options = PostgresOptions::default().with_max_connections(max_connections);
             return PostgresLedger::with_options(url.expose(), options)
-                .map(|l| Some(Box::new(l) as Box<dyn Ledger>))
+                .map(|l| Some(Store::Postgres(Box::new(l))))
                 .map_err(|e| {
                     Failure::library(None, &intentguard::Error::from(e)).advise(advice(choice))
                 });
@@ -154,8 +195,33 @@ pub fn open(choice: &Choice) -> Result<Option<Box<dyn Ledger>>, Failure> {
         }
     }
     SqliteLedger::open(path)
-        .map(|l| Some(Box::new(l) as Box<dyn Ledger>))
+        .map(|l| Some(Store::Sqlite(l)))
         .map_err(|e| Failure::library(None, &intentguard::Error::from(e)).advise(advice(choice)))
+}
+
+/// An SQLite ledger behind a lock, so that threads can share its one connection.
+struct OneAtATime(Mutex<SqliteLedger>);
+
+impl OneAtATime {
+    fn lock(&self) -> intentguard::ledger::Result<MutexGuard<'_, SqliteLedger>> {
+        self.0.lock().map_err(|_| LedgerError::new("the ledger's lock is poisoned"))
+    }
+}
+
+impl Ledger for OneAtATime {
+    fn bound(&self, wallet: &str, intent_id: &str) -> intentguard::ledger::Result<Option<Txid>> {
+        self.lock()?.bound(wallet, intent_id)
+    }
+
+    fn bind(
+        &self,
+        wallet: &str,
+        intent_id: &str,
+        digest: &str,
+        txid: Txid,
+    ) -> intentguard::ledger::Result<Txid> {
+        self.lock()?.bind(wallet, intent_id, digest, txid)
+    }
 }
 
 /// What to do when the chosen ledger fails.

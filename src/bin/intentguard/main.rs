@@ -12,6 +12,7 @@ mod outcome;
 mod output;
 mod prev_tx;
 mod render;
+mod serve;
 mod ssh;
 
 use std::ffi::OsString;
@@ -31,7 +32,11 @@ fn run(raw: Vec<OsString>) -> Outcome {
     let cli = match Cli::try_parse_from(&raw) {
         Ok(cli) => cli,
         Err(error) => {
-            let format = if args::json_requested(&raw) { Format::Json } else { Format::Text };
+            let format = if args::json_requested(&raw) || args::serve_requested(&raw) {
+                Format::Json
+            } else {
+                Format::Text
+            };
             return outcome::clap_error(&error, format);
         }
     };
@@ -41,5 +46,6 @@ fn run(raw: Vec<OsString>) -> Outcome {
         Command::Keygen(keygen) => commands::keygen::run(&keygen),
         Command::Intent(intent) => commands::intent::run(&intent),
         Command::Policy(policy) => commands::policy::run(&policy),
+        Command::Serve(serve) => serve::run(&serve),
     }
 }

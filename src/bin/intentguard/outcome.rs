@@ -60,6 +60,11 @@ impl Failure {
         Failure { code: ErrorCode::Io, message: message.into(), advice: None }
     }
 
+    /// A policy that cannot be used (`POLICY_INVALID`).
+    pub fn policy(message: impl Into<String>) -> Failure {
+        Failure { code: ErrorCode::PolicyInvalid, message: message.into(), advice: None }
+    }
+
     /// A ledger that cannot be used (`LEDGER`).
     pub fn ledger(message: impl Into<String>) -> Failure {
         Failure { code: ErrorCode::Ledger, message: message.into(), advice: None }
