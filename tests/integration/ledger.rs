@@ -3,8 +3,9 @@
 //!
 //! Tests that need a server read `IG_TEST_PG_URL` (the application's role) and
 //! `IG_TEST_PG_ADMIN` (a superuser); those that stop or restart it also need `PGBIN` and
-//! `PGTMP`. `.ci/pg.sh` sets all four (docs/ledger.md, "Tests"). Without them, each such
-//! test prints that it was skipped and passes. Each server test works in a schema of its
+//! `PGTMP`. `.ci/pg.sh` sets all four (docs/ledger.md, "Tests"). Those tests are
+//! `#[ignore]`d, so that `cargo test` on a machine without a server lists them as ignored
+//! rather than passing them unrun; `.ci/run` starts a server and runs them with `--ignored`. Each server test works in a schema of its
 //! own (`?options=-csearch_path=…`), so they run in parallel, except the ones that stop the
 //! server, which take [`SERVER`] exclusively.
 //!
@@ -15,7 +16,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Once, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use crate::common::{
@@ -122,16 +123,18 @@ fn suite_sqlite() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn suite_postgres() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("suite");
     suite::run(&|| Box::new(PostgresLedger::new(&url).unwrap()) as Box<dyn Ledger>);
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn suite_postgres_through_one_pooled_ledger() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("suite_pooled");
     let options = PostgresOptions::default().with_max_connections(2);
@@ -350,44 +353,37 @@ struct Pg {
 }
 
 impl Pg {
-    /// Reads the environment; `None` (with a note on standard error) without a server.
-    fn from_env() -> Option<Pg> {
+    /// Reads the environment; without a server, the test fails saying how to provide one
+    /// (the tests that need it are `#[ignore]`d, so only `--ignored` runs reach this).
+    fn from_env() -> Pg {
         let (Ok(url), Ok(admin)) =
             (std::env::var("IG_TEST_PG_URL"), std::env::var("IG_TEST_PG_ADMIN"))
         else {
-            static NOTE: Once = Once::new();
-            NOTE.call_once(|| {
-                // Straight to the stream: the test harness captures eprintln! of passing tests.
-                let _ = std::io::stderr().write_all(
-                    b"skipped: IG_TEST_PG_URL is not set, so the PostgreSQL ledger tests in \
-                      tests/integration/ledger.rs did not run; .ci/run starts a server for them \
-                      (source .ci/pg.sh and call pg_up to run them by hand)\n",
-                );
-            });
-            return None;
+            panic!(
+                "IG_TEST_PG_URL and IG_TEST_PG_ADMIN are not set: this test needs a PostgreSQL \
+                 server; source .ci/pg.sh and call pg_up (as root), or run .ci/run"
+            );
         };
         let control = match (std::env::var_os("PGBIN"), std::env::var_os("PGTMP")) {
             (Some(bin), Some(tmp)) => Some((PathBuf::from(bin), PathBuf::from(tmp))),
             _ => None,
         };
-        Some(Pg { url, admin, control })
+        Pg { url, admin, control }
     }
 
     fn shared(&self) -> RwLockReadGuard<'static, ()> {
         SERVER.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Takes the server for a test that stops it; `None` (with a note) when this
-    /// environment cannot stop it. The server is started again when the guard drops.
-    fn exclusive(&self) -> Option<Exclusive<'_>> {
-        let Some(_) = &self.control else {
-            let _ = std::io::stderr().write_all(
-                b"skipped: PGBIN and PGTMP are not set, so the server cannot be stopped\n",
-            );
-            return None;
-        };
+    /// Takes the server for a test that stops it; fails when this environment cannot stop
+    /// it (PGBIN and PGTMP unset). The server is started again when the guard drops.
+    fn exclusive(&self) -> Exclusive<'_> {
+        assert!(
+            self.control.is_some(),
+            "PGBIN and PGTMP are not set, so this test cannot stop the server; use .ci/pg.sh"
+        );
         let guard = SERVER.write().unwrap_or_else(PoisonError::into_inner);
-        Some(Exclusive { pg: self, _guard: guard })
+        Exclusive { pg: self, _guard: guard }
     }
 
     fn admin(&self) -> postgres::Client {
@@ -480,8 +476,9 @@ impl Drop for Exclusive<'_> {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn race_of_16_verifiers_binds_one_txid() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let runs: usize =
         std::env::var("IG_TEST_PG_RACE_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -538,9 +535,10 @@ fn race_of_16_verifiers_binds_one_txid() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn server_stopped_before_a_verification_is_ledger() {
-    let Some(pg) = Pg::from_env() else { return };
-    let Some(server) = pg.exclusive() else { return };
+    let pg = Pg::from_env();
+    let server = pg.exclusive();
     let url = pg.schema("stopped");
     PostgresLedger::new(&url).unwrap().migrate().unwrap();
     let home = TempDir::new("ledger", "stopped");
@@ -566,9 +564,10 @@ fn server_stopped_before_a_verification_is_ledger() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn server_killed_during_check_and_bind_is_ledger() {
-    let Some(pg) = Pg::from_env() else { return };
-    let Some(server) = pg.exclusive() else { return };
+    let pg = Pg::from_env();
+    let server = pg.exclusive();
     let url = pg.schema("killed");
     PostgresLedger::new(&url).unwrap().migrate().unwrap();
     let home = TempDir::new("ledger", "killed");
@@ -608,9 +607,10 @@ fn server_killed_during_check_and_bind_is_ledger() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn rows_survive_a_server_crash_and_restart() {
-    let Some(pg) = Pg::from_env() else { return };
-    let Some(server) = pg.exclusive() else { return };
+    let pg = Pg::from_env();
+    let server = pg.exclusive();
     let url = pg.schema("crash");
     let home = TempDir::new("ledger", "crash");
     assert_exit(&run(verify(&home, "dmm/honest", Some(&url), "json")), 0);
@@ -635,8 +635,9 @@ fn rows_survive_a_server_crash_and_restart() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn newer_schema_is_refused() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("newer");
     PostgresLedger::new(&url).unwrap().migrate().unwrap();
@@ -667,8 +668,9 @@ fn newer_schema_is_refused() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn migration_twice_is_a_no_op() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("twice");
     let catalog = || -> Vec<(String, u32, u32)> {
@@ -714,8 +716,9 @@ fn migration_twice_is_a_no_op() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn concurrent_first_use_of_an_empty_database_succeeds() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("first_use");
     let results: Vec<Result<Txid, LedgerError>> = std::thread::scope(|scope| {
@@ -733,8 +736,9 @@ fn concurrent_first_use_of_an_empty_database_succeeds() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn wrong_password_is_ledger_without_the_password() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let (head, tail) = pg.url.split_once('@').unwrap();
     let (user, real) = head.rsplit_once(':').unwrap();
@@ -755,8 +759,9 @@ fn wrong_password_is_ledger_without_the_password() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn one_ledger_serves_many_threads_within_its_pool() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("pool");
     let url = format!("{url}&application_name=ig_pool_test");
@@ -806,8 +811,9 @@ fn one_ledger_serves_many_threads_within_its_pool() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn pooled_connection_survives_a_terminated_backend() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = format!("{}&application_name=ig_terminate_test", pg.schema("terminated"));
     let ledger =
@@ -832,8 +838,9 @@ fn pooled_connection_survives_a_terminated_backend() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
 fn deadline_covers_a_statement_stuck_on_a_lock_and_the_server_cancels_it() {
-    let Some(pg) = Pg::from_env() else { return };
+    let pg = Pg::from_env();
     let _server = pg.shared();
     let url = pg.schema("stuck");
     let deadline = Duration::from_millis(800);
@@ -864,4 +871,75 @@ fn deadline_covers_a_statement_stuck_on_a_lock_and_the_server_cancels_it() {
     assert_eq!(pg.rows("stuck", "i"), Vec::<String>::new());
     assert_eq!(ledger.bound("w", "i").unwrap(), None);
     pg.drop_schema("stuck");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server (IG_TEST_PG_URL); .ci/run starts one and runs it"]
+fn two_service_replicas_on_one_database_bind_one_txid() {
+    use crate::serve::{call_of, post, Server};
+    let pg = Pg::from_env();
+    let _server = pg.shared();
+    let runs: usize =
+        std::env::var("IG_TEST_PG_RACE_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let names = ["dmm/honest", "dmm/honest-alt"];
+    let calls = names.map(|name| call_of(&case(name)));
+    let home = TempDir::new("ledger", "replicas");
+    let policies = home.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::copy(case("dmm/honest").join("policy.toml"), policies.join("treasury.toml")).unwrap();
+    let started = Instant::now();
+    let mut wins = [0usize; 2];
+    for run_number in 0..runs {
+        // A fresh schema each time: the replicas also race to create the tables.
+        let url = pg.schema("replicas");
+        let args = ["--ledger", url.as_str(), "--allow-request-now"];
+        let replicas =
+            [Server::start(&home, &policies, &args), Server::start(&home, &policies, &args)];
+        // Eight calls at once, four to each replica, each replica with its own transaction.
+        let barrier = std::sync::Barrier::new(8);
+        let answers: Vec<(usize, u16, Value)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let (replica, call, barrier) = (&replicas[i % 2], &calls[i % 2], &barrier);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        let (status, answer) = post(replica, call, None);
+                        (i % 2, status, answer)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let approved: Vec<usize> = answers
+            .iter()
+            .filter(|(_, _, answer)| answer["verdict"] == "approved")
+            .map(|(n, _, _)| *n)
+            .collect();
+        let winner = *approved.first().unwrap_or_else(|| panic!("run {run_number}: {answers:?}"));
+        for (n, status, answer) in &answers {
+            assert_eq!(*status, 200, "run {run_number}: {answer}");
+            if *n == winner {
+                assert_eq!(answer["verdict"], "approved", "run {run_number}: {answer}");
+                assert_eq!(answer["txid"], txid_of(names[winner]));
+            } else {
+                assert_eq!(answer["verdict"], "rejected", "run {run_number}: {answer}");
+                assert_eq!(codes(answer), ["INTENT_REPLAYED"], "run {run_number}");
+            }
+        }
+        assert_eq!(pg.rows("replicas", "ops-2024-05-31-0001"), [txid_of(names[winner])]);
+        wins[winner] += 1;
+        for replica in replicas {
+            let (status, lines) = replica.stop();
+            assert!(status.success(), "{lines:#?}");
+            assert_no_password(&lines.join("\n"));
+        }
+    }
+    pg.drop_schema("replicas");
+    let _ = writeln!(
+        std::io::stderr(),
+        "two replicas, 8 calls at once: {runs} runs in {:.1} s, won by honest {} times and by honest-alt {} times",
+        started.elapsed().as_secs_f64(),
+        wins[0],
+        wins[1]
+    );
 }

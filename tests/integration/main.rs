@@ -17,6 +17,7 @@ mod interop;
 mod ledger;
 mod prev_tx;
 mod realworld;
+mod serve;
 mod ssh_approvals;
 mod sshsig;
 mod vectors;
