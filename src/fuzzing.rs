@@ -13,6 +13,7 @@ use miniscript::bitcoin::{ecdsa, taproot, EcdsaSighashType, NetworkKind, TapSigh
 use crate::parse::psbt::{not_allowed_field, Location};
 
 use crate::import::{self, Source};
+use crate::service::VerifyCall;
 use crate::wallet::Wallet;
 use crate::{verify, Intent, Policy, Request, Role, Timestamp, Verdict};
 
@@ -51,6 +52,23 @@ pub fn parse_intent(data: &[u8]) {
         Some(intent.message()),
         "JCS is not stable"
     );
+}
+
+/// Reads the body of a call to the service (SPEC 3, `POST /v1/verify`) and the intent and
+/// request it carries. Must never panic, and reads the same every time.
+///
+/// # Panics
+///
+/// When reading is not deterministic.
+#[expect(clippy::panic, reason = "an oracle panics to report")]
+pub fn parse_call(data: &[u8]) {
+    let Ok(call) = VerifyCall::from_json_bytes(data) else { return };
+    let intent = call.intent().map(|i| i.digest_hex());
+    let request = call.request().map(|r| r.txid());
+    let again = VerifyCall::from_json_bytes(data)
+        .unwrap_or_else(|e| panic!("a body read once is refused the second time: {e}"));
+    assert_eq!(again.intent().map(|i| i.digest_hex()), intent, "the intent reads differently");
+    assert_eq!(again.request().map(|r| r.txid()), request, "the request reads differently");
 }
 
 /// Most characters of an import refusal's message, whatever the file: "the wallet file: "

@@ -5,7 +5,7 @@ use std::path::Path;
 
 type Oracle = fn(&[u8]);
 
-const TARGETS: [(&str, Oracle); 14] = [
+const TARGETS: [(&str, Oracle); 15] = [
     ("parse_request", intentguard::fuzzing::parse_request),
     ("parse_psbt", intentguard::fuzzing::parse_psbt),
     ("parse_policy", intentguard::fuzzing::parse_policy),
@@ -20,6 +20,7 @@ const TARGETS: [(&str, Oracle); 14] = [
     ("import_coldcard", intentguard::fuzzing::import_coldcard),
     ("import_descriptor", intentguard::fuzzing::import_descriptor),
     ("parse_sshsig", intentguard::fuzzing::parse_sshsig),
+    ("parse_call", intentguard::fuzzing::parse_call),
 ];
 
 #[test]

@@ -48,11 +48,13 @@ pub enum Command {
 /// `intentguard serve`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Calls: POST /v1/verify with {\"policy\", \"intent\", \"psbt\" (base64), \"prev_txs\", \"now\"}
-answers 200 with the report of `verify --format json`; GET /healthz, /readyz, /metrics.
-Errors print {\"error\": ...} on standard output and exit 2; SIGTERM or SIGINT stops the
-service after the calls in progress (exit 0). TLS is not served: put a TLS-terminating
-proxy in front of it. The ledger is chosen as for verify (INTENTGUARD_LEDGER, ...).")]
+Calls: POST /v1/verify with {\"policy\", \"intent\", \"psbt\" (base64), \"prev_txs\",
+\"now\"} answers 200 with the report of `verify --format json`; also GET /healthz,
+/readyz and /metrics. A failed start prints {\"error\": ...} on standard output and
+exits 2; SIGTERM or SIGINT stops the service after the calls in progress (exit 0).
+
+TLS is not served: put a TLS-terminating proxy in front of the service. The ledger is
+chosen as for verify (--ledger, INTENTGUARD_LEDGER, else the default file).")]
 pub struct Serve {
     /// Directory of wallet policies (*.toml), loaded once at start; calls name one.
     #[arg(long, value_name = "DIR")]
