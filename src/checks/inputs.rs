@@ -151,7 +151,7 @@ fn established<'a>(
                 Code::InputMissingPrevTx,
                 place,
                 format!(
-                    "input {index} has no full previous transaction; the policy requires one so that the amount spent is proven, not claimed: add it to the PSBT, or supply it beside it with --prev-tx FILE (for instance from `bitcoin-cli getrawtransaction {}`)",
+                    "input {index} has no full previous transaction; the policy requires one so that the amount spent is proven, not claimed: add it to the PSBT, or supply it beside it (--prev-tx FILE, or prev_txs in a call to the service), for instance from `bitcoin-cli getrawtransaction {}`",
                     outpoint.txid
                 ),
             )),

@@ -473,7 +473,8 @@ fn every_error_has_its_status_and_code() {
     other["policy"] = json!("payroll");
     let (status, answer) = post(&server, &other, None);
     assert_eq!((status, error_of(&answer).0), (404, "POLICY_UNKNOWN"), "{answer}");
-    assert!(error_of(&answer).1.ends_with("this service has treasury"), "{answer}");
+    assert!(error_of(&answer).1.contains(r#"no policy named "payroll""#), "{answer}");
+    assert!(!error_of(&answer).1.contains("treasury"), "loaded names are not told: {answer}");
 
     // A duplicate key inside the intent object, and a PSBT that is not base64.
     let intent = std::fs::read_to_string(honest.join("intent.json")).unwrap();
@@ -565,6 +566,46 @@ fn beyond_max_concurrent_a_call_is_overloaded_at_once() {
     assert_eq!((status, report["verdict"].as_str()), (200, Some("approved")), "{report}");
     // The permit is back.
     assert_eq!(post(&server, &call, None).0, 200);
+}
+
+#[test]
+fn many_large_bodies_at_once_meet_a_503_not_the_memory() {
+    let home = TempDir::new("serve", "memory");
+    let server = Server::start(&home, &treasury(&home), &["--no-ledger", "--allow-request-now"]);
+    // Each declares 149 MiB and sends nothing yet: six fit in the 1,024 MiB budget.
+    let declare = |stream: &mut TcpStream| {
+        write!(
+            stream,
+            "POST /v1/verify HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            149 * 1024 * 1024
+        )
+        .unwrap();
+        stream.flush().unwrap();
+    };
+    let mut held: Vec<TcpStream> = (0..6)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.address).unwrap();
+            declare(&mut stream);
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut seventh = TcpStream::connect(server.address).unwrap();
+    declare(&mut seventh);
+    let (status, answer) = read_answer(&mut seventh);
+    assert_eq!((status, error_of(&answer).0), (503, "OVERLOADED"), "{answer}");
+    assert!(error_of(&answer).1.contains("as many call bodies as its memory allows"), "{answer}");
+    // A small call still fits beside them.
+    let call = call_of(&case("dmm/honest"));
+    assert_eq!(post(&server, &call, None).0, 200);
+    // Closed before their bodies arrived: their reservations are given back.
+    held.clear();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut again = TcpStream::connect(server.address).unwrap();
+    declare(&mut again);
+    again.shutdown(std::net::Shutdown::Write).unwrap();
+    let (status, answer) = read_answer(&mut again);
+    assert_eq!((status, error_of(&answer).0), (400, "USAGE"), "reserved and read: {answer}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ use intentguard::service::{CallError, VerifyCall};
 use intentguard::{ErrorCode, Report, Verdict as ReportVerdict, MAX_BODY_BYTES};
 use tokio::sync::Semaphore;
 
-use super::log::CallLine;
+use super::log::{CallLine, Log};
 use super::metrics::{Metrics, Verdict, CONTENT_TYPE as METRICS_CONTENT_TYPE};
 use super::policies::Verifiers;
 use super::tokens::Tokens;
@@ -26,6 +26,13 @@ use crate::ledger::Shared;
 
 /// An answer's body.
 pub type Body = Full<Bytes>;
+
+/// The MiB of call bodies the service holds at once, each with its verification: a call
+/// reserves its declared length (the whole 150 MiB when it declares none) before its body is
+/// read, so that many large calls at once meet a 503 rather than the machine's memory.
+pub const BODY_BUDGET_MIB: usize = 1024;
+
+const MIB: u64 = 1024 * 1024;
 
 /// What every call can see: the policies, the ledger, the limits and the counters.
 pub struct Service {
@@ -43,10 +50,14 @@ pub struct Service {
     pub permits: Arc<Semaphore>,
     /// How many permits there are.
     pub max_concurrent: usize,
+    /// One permit per MiB of the bodies being read and verified ([`BODY_BUDGET_MIB`]).
+    pub body_budget: Arc<Semaphore>,
     /// The deadline of each call (`--request-timeout`).
     pub timeout: Duration,
     /// The counters of `/metrics`.
     pub metrics: Metrics,
+    /// The log.
+    pub log: Arc<Log>,
 }
 
 /// What one call to `/v1/verify` came to, for the log and the counters.
@@ -74,7 +85,7 @@ pub async fn handle(
     if answer.status() != StatusCode::UNAUTHORIZED {
         line.took(started.elapsed());
     }
-    line.write();
+    line.write(&service.log);
     Ok(answer)
 }
 
@@ -185,9 +196,24 @@ async fn verify_call(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| u64::try_from(MAX_BODY_BYTES).is_ok_and(|max| len > max)) {
+    let max = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX);
+    if declared.is_some_and(|len| len > max) {
         return (too_large(), Facts::default());
     }
+    // Whole MiB, rounded up, and one more for what the verification builds beside it.
+    let mib = declared.unwrap_or(max).div_ceil(MIB).saturating_add(1);
+    let Ok(memory) = u32::try_from(mib)
+        .map_err(drop)
+        .and_then(|mib| Arc::clone(&service.body_budget).try_acquire_many_owned(mib).map_err(drop))
+    else {
+        let message = format!(
+            "the service holds as many call bodies as its memory allows ({BODY_BUDGET_MIB} MiB \
+             at once); try again shortly"
+        );
+        let mut answer = error(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Overloaded, message);
+        answer.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return (answer, Facts::default());
+    };
     let work = async {
         let body = match Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
@@ -206,7 +232,7 @@ async fn verify_call(
         let verified = tokio::task::spawn_blocking(move || {
             // Held until the verification ends, even past the deadline: the permits bound
             // the work in progress, not only the calls waiting for it.
-            let _permit = permit;
+            let _permits = (permit, memory);
             shared.verify(&body)
         });
         verified.await.unwrap_or_else(|_| {
@@ -256,13 +282,13 @@ impl Service {
             );
         }
         let Some(verifier) = self.verifiers.get(call.policy()) else {
-            let names: Vec<&str> = self.verifiers.keys().map(String::as_str).collect();
+            let name: String = call.policy().chars().take(100).collect();
             return error(
                 StatusCode::NOT_FOUND,
                 ErrorCode::PolicyUnknown,
                 format!(
-                    "policy: no policy of that name is loaded; this service has {}",
-                    names.join(", ")
+                    "policy: this service has no policy named {name:?}; check the name, or ask \
+                     its operator to load the policy"
                 ),
             );
         };

@@ -5,7 +5,16 @@
 //! keys of its own (`timestamp`, `level`, `target`, `fields`) and cannot write a list of
 //! codes. Nothing logged is a secret: no token, no intent signature, no PSBT bytes. What a
 //! caller sent (the path, the policy's name) is cut to a length before it is written.
+//!
+//! Calls never wait for standard error: lines go through a bounded queue to a thread of
+//! their own, and when whatever reads standard error falls behind by a full queue, the
+//! lines that do not fit are dropped and counted (the stop line says how many), rather than
+//! stalling every call.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -66,9 +75,9 @@ impl CallLine {
         self.duration_ms = Some(elapsed.as_secs_f64() * 1000.0);
     }
 
-    /// Writes the line.
-    pub fn write(&self) {
-        write_line(self);
+    /// Queues the line.
+    pub fn write(&self, log: &Log) {
+        log.queue(self);
     }
 }
 
@@ -96,23 +105,85 @@ pub struct Stopped {
     pub reason: &'static str,
     /// Calls still open when the grace period ended (0 after a clean stop).
     pub unfinished: usize,
+    /// Log lines dropped because standard error was not read fast enough.
+    pub dropped_log_lines: usize,
 }
 
-/// Writes an event line (`Started`, `Stopped`), with its time first.
-pub fn event<T: Serialize>(event: &T) {
-    #[derive(Serialize)]
-    struct Timed<'a, T> {
-        time: String,
-        #[serde(flatten)]
-        event: &'a T,
+/// How many lines may wait for standard error.
+const QUEUE_LINES: usize = 4096;
+/// How long [`Log::close`] waits for the queued lines to be written.
+const FLUSH_WAIT: Duration = Duration::from_secs(2);
+
+/// The log: a bounded queue of lines and the thread that writes them to standard error.
+pub struct Log {
+    sender: Mutex<Option<SyncSender<String>>>,
+    dropped: AtomicUsize,
+    writer: Mutex<Option<(JoinHandle<()>, Receiver<()>)>>,
+}
+
+impl Log {
+    /// Starts the writer thread.
+    ///
+    /// # Errors
+    ///
+    /// When the thread cannot be started.
+    pub fn start() -> std::io::Result<Log> {
+        let (sender, lines) = mpsc::sync_channel::<String>(QUEUE_LINES);
+        let (done, finished) = mpsc::channel();
+        let writer =
+            std::thread::Builder::new().name("intentguard-log".to_owned()).spawn(move || {
+                for line in lines {
+                    write_stderr(&line);
+                }
+                let _ = done.send(());
+            })?;
+        Ok(Log {
+            sender: Mutex::new(Some(sender)),
+            dropped: AtomicUsize::new(0),
+            writer: Mutex::new(Some((writer, finished))),
+        })
     }
-    write_line(&Timed { time: now(), event });
-}
 
-fn write_line<T: Serialize>(line: &T) {
-    if let Ok(mut text) = serde_json::to_string(line) {
+    /// Queues an event line (`Started`, `Stopped`), with its time first.
+    pub fn event<T: Serialize>(&self, event: &T) {
+        #[derive(Serialize)]
+        struct Timed<'a, T> {
+            time: String,
+            #[serde(flatten)]
+            event: &'a T,
+        }
+        self.queue(&Timed { time: now(), event });
+    }
+
+    /// How many lines were dropped so far.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    fn queue<T: Serialize>(&self, line: &T) {
+        let Ok(mut text) = serde_json::to_string(line) else { return };
         text.push('\n');
-        write_stderr(&text);
+        let sender = self.sender.lock().ok().and_then(|s| s.clone());
+        match sender.map(|s| s.try_send(text)) {
+            Some(Ok(())) => {}
+            Some(Err(TrySendError::Full(_) | TrySendError::Disconnected(_))) | None => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Closes the queue and waits a little for its lines to be written: not for ever, since
+    /// whatever reads standard error may have stopped.
+    pub fn close(&self) {
+        if let Ok(mut sender) = self.sender.lock() {
+            sender.take();
+        }
+        let writer = self.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some((thread, finished)) = writer {
+            if finished.recv_timeout(FLUSH_WAIT).is_ok() {
+                let _ = thread.join();
+            }
+        }
     }
 }
 
@@ -127,6 +198,8 @@ fn cut(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     #[test]
@@ -153,6 +226,26 @@ mod tests {
         assert_eq!(keys, expected);
         assert_eq!(value["duration_ms"], serde_json::Value::Null);
         assert_eq!(value["status"], 401);
+    }
+
+    #[test]
+    fn lines_beyond_a_full_queue_are_dropped_and_counted() {
+        let (sender, lines) = mpsc::sync_channel::<String>(1);
+        let log = Log {
+            sender: Mutex::new(Some(sender)),
+            dropped: AtomicUsize::new(0),
+            writer: Mutex::new(None),
+        };
+        let line = CallLine::new("GET", "/healthz");
+        line.write(&log);
+        line.write(&log);
+        line.write(&log);
+        assert_eq!(log.dropped(), 2);
+        let queued: Value = serde_json::from_str(&lines.recv().unwrap()).unwrap();
+        assert_eq!(queued["path"], "/healthz");
+        log.close();
+        line.write(&log);
+        assert_eq!(log.dropped(), 3);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use self::handler::Service;
-use self::log::{Started, Stopped};
+use self::log::{Log, Started, Stopped};
 use self::metrics::Metrics;
 use self::tokens::Tokens;
 use crate::args::{Format, Serve};
@@ -46,7 +46,11 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Runs the service until SIGTERM or SIGINT. A start that fails prints `{"error": …}` on
 /// standard output (exit 2); a stop after a signal exits 0.
 pub fn run(args: &Serve) -> Outcome {
-    let service = match prepare(args) {
+    let log = match Log::start() {
+        Ok(log) => Arc::new(log),
+        Err(e) => return Failure::io(format!("cannot start the log: {e}")).emit(Format::Json),
+    };
+    let service = match prepare(args, Arc::clone(&log)) {
         Ok(service) => Arc::new(service),
         Err(failure) => return failure.emit(Format::Json),
     };
@@ -65,6 +69,7 @@ pub fn run(args: &Serve) -> Outcome {
     // The ledger (and a PostgreSQL ledger's own runtime) is dropped outside this runtime.
     runtime.shutdown_timeout(Duration::from_secs(1));
     drop(service);
+    log.close();
     match served {
         Ok(()) => Outcome::Done,
         Err(failure) => failure.emit(Format::Json),
@@ -72,7 +77,7 @@ pub fn run(args: &Serve) -> Outcome {
 }
 
 /// Reads the tokens, checks the address, loads the policies and opens the ledger.
-fn prepare(args: &Serve) -> Result<Service, Failure> {
+fn prepare(args: &Serve, log: Arc<Log>) -> Result<Service, Failure> {
     let tokens = match &args.token_file {
         None => None,
         Some(path) => {
@@ -122,8 +127,10 @@ fn prepare(args: &Serve) -> Result<Service, Failure> {
         allow_request_now: args.allow_request_now,
         permits: Arc::new(Semaphore::new(max_concurrent)),
         max_concurrent,
+        body_budget: Arc::new(Semaphore::new(handler::BODY_BUDGET_MIB)),
         timeout: Duration::from_secs(args.request_timeout),
         metrics: Metrics::new(),
+        log,
     })
 }
 
@@ -135,7 +142,7 @@ async fn serve(address: SocketAddr, service: Arc<Service>) -> Result<(), Failure
     })?;
     let bound = listener.local_addr().map_err(|e| Failure::io(format!("cannot listen: {e}")))?;
     let mut stop = std::pin::pin!(stop_signal()?);
-    log::event(&Started {
+    service.log.event(&Started {
         event: "listening",
         address: bound.to_string(),
         policies: service.verifiers.keys().map(String::as_str).collect(),
@@ -186,7 +193,12 @@ async fn serve(address: SocketAddr, service: Arc<Service>) -> Result<(), Failure
         Ok(()) => 0,
         Err(_) => MAX_CONNECTIONS.saturating_sub(connections.available_permits()),
     };
-    log::event(&Stopped { event: "stopped", reason, unfinished });
+    service.log.event(&Stopped {
+        event: "stopped",
+        reason,
+        unfinished,
+        dropped_log_lines: service.log.dropped(),
+    });
     Ok(())
 }
 
