@@ -25,10 +25,19 @@ pub fn parse_request(data: &[u8]) {
     assert_eq!(again.map(|r| r.txid()).ok(), Some(request.txid()), "round trip changes the txid");
 }
 
-/// Parses binary PSBT bytes strictly. Must never panic; a PSBT that parses must serialise
-/// (as version 0) to bytes that parse to the same transaction and maps.
+/// Parses binary PSBT bytes strictly. Must never panic; the two-pass reading (signatures
+/// beside the decoder) gives exactly what one full pass gives, result or error; a PSBT that
+/// parses must serialise (as version 0) to bytes that parse to the same transaction and maps.
 pub fn parse_psbt(data: &[u8]) {
-    let Ok(parsed) = crate::parse::psbt::parse(data) else { return };
+    use crate::parse::psbt::{parse_for_verification, parse_in_one_pass};
+    let first = crate::parse::psbt::parse(data);
+    assert_eq!(first, parse_in_one_pass(data, true), "the two passes read differently");
+    assert_eq!(
+        parse_for_verification(data),
+        parse_in_one_pass(data, false),
+        "the two passes read differently for verification"
+    );
+    let Ok(parsed) = first else { return };
     let again = crate::parse::psbt::parse(&parsed.psbt.serialize());
     assert_eq!(
         again.map(|p| p.psbt).ok(),

@@ -37,9 +37,25 @@ pub(super) fn value_len(value: &[u8], len: usize, what: &str) -> Result<(), Stri
     }
 }
 
+/// Whether a key's point is checked here, or left to `bitcoin`'s decoder.
+///
+/// The decoder parses every key of the fields it knows again, and parsing a compressed or
+/// x-only key takes a square root, the costliest step of reading a PSBT. So the first pass
+/// checks those keys' encodings only and leaves their points to the decoder; when anything
+/// fails, the PSBT is read again checking every point here, so that the error is the first
+/// one in the bytes' order, with its place, exactly as one full pass would report it.
+/// Keys `bitcoin` does not parse (MuSig2 participants) are always checked here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Points {
+    /// Check that each key is a point of the curve.
+    Check,
+    /// Check each key's encoding; `bitcoin`'s decoder checks its point.
+    LeaveToDecoder,
+}
+
 /// A public key: 33 bytes (0x02 or 0x03 first) or 65 bytes (0x04 first), on the curve.
 /// Hybrid encodings (0x06, 0x07) are refused.
-pub(super) fn public_key(bytes: &[u8], what: &str) -> Result<(), String> {
+pub(super) fn public_key(bytes: &[u8], what: &str, points: Points) -> Result<(), String> {
     let prefix_ok = match (bytes.len(), bytes.first()) {
         (33, Some(0x02 | 0x03)) | (65, Some(0x04)) => true,
         (33 | 65, _) => false,
@@ -47,7 +63,7 @@ pub(super) fn public_key(bytes: &[u8], what: &str) -> Result<(), String> {
             return Err(format!("{what} is {len} bytes; a public key is 33 or 65 bytes"));
         }
     };
-    if !prefix_ok || PublicKey::from_slice(bytes).is_err() {
+    if !prefix_ok || (points == Points::Check && PublicKey::from_slice(bytes).is_err()) {
         return Err(format!("{what} is not a valid public key"));
     }
     Ok(())
@@ -61,15 +77,15 @@ pub(super) fn compressed_public_key(bytes: &[u8], what: &str) -> Result<(), Stri
             bytes.len()
         ));
     }
-    public_key(bytes, what)
+    public_key(bytes, what, Points::Check)
 }
 
 /// An x-only public key: 32 bytes, the x coordinate of a point on the curve.
-pub(super) fn x_only_public_key(bytes: &[u8], what: &str) -> Result<(), String> {
+pub(super) fn x_only_public_key(bytes: &[u8], what: &str, points: Points) -> Result<(), String> {
     if bytes.len() != 32 {
         return Err(format!("{what} is {} bytes; an x-only public key is 32 bytes", bytes.len()));
     }
-    if XOnlyPublicKey::from_slice(bytes).is_err() {
+    if points == Points::Check && XOnlyPublicKey::from_slice(bytes).is_err() {
         return Err(format!("{what} is not a valid x-only public key"));
     }
     Ok(())
@@ -157,7 +173,7 @@ fn leaf_version(version: u8) -> Result<(), String> {
 
 /// A control block: a leaf version and parity byte, a 32-byte internal key, and up to 128
 /// 32-byte merkle path nodes.
-pub(super) fn control_block(bytes: &[u8]) -> Result<(), String> {
+pub(super) fn control_block(bytes: &[u8], points: Points) -> Result<(), String> {
     let len = bytes.len();
     let nodes = len.checked_sub(33).filter(|n| n.is_multiple_of(32)).map(|n| n / 32);
     match nodes {
@@ -174,7 +190,11 @@ pub(super) fn control_block(bytes: &[u8]) -> Result<(), String> {
     };
     leaf_version(first & TAPROOT_LEAF_MASK)
         .map_err(|e| format!("the control block's first byte: {e}"))?;
-    x_only_public_key(rest.get(..32).unwrap_or_default(), "the control block's internal key")
+    x_only_public_key(
+        rest.get(..32).unwrap_or_default(),
+        "the control block's internal key",
+        points,
+    )
 }
 
 /// A leaf script value: the script followed by its leaf version byte.

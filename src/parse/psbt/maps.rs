@@ -9,7 +9,7 @@ use miniscript::bitcoin::hashes::{hash160, ripemd160, sha256, sha256d, Hash};
 use miniscript::bitcoin::Txid;
 
 use super::error::PsbtParseError;
-use super::fields::{self, no_key_data, value_len};
+use super::fields::{self, no_key_data, value_len, Points};
 use super::keys::{self, *};
 use super::location::Location;
 use super::reader::{exact_compact_size, Reader};
@@ -313,6 +313,7 @@ pub(super) fn input<'a>(
     version: u32,
     outpoint: Option<OutPoint>,
     check_prev_tx: bool,
+    points: Points,
 ) -> Result<(&'a [u8], InputV2), PsbtParseError> {
     let at = Location::Input(index);
     let map = read_map(r, at)?;
@@ -332,13 +333,13 @@ pub(super) fn input<'a>(
                 .and_then(|()| tx::network_tx(value))
                 .map(|tx| prev_tx = Some(tx)),
             IN_WITNESS_UTXO => no_key_data(key_data).and_then(|()| tx::tx_out(value)),
-            IN_PARTIAL_SIG => fields::public_key(key_data, "the key data")
+            IN_PARTIAL_SIG => fields::public_key(key_data, "the key data", points)
                 .and_then(|()| fields::ecdsa_signature(value)),
             IN_SIGHASH_TYPE => {
                 no_key_data(key_data).and_then(|()| value_len(value, 4, "a sighash type"))
             }
             IN_REDEEM_SCRIPT | IN_WITNESS_SCRIPT | IN_FINAL_SCRIPTSIG => no_key_data(key_data),
-            IN_BIP32_DERIVATION => fields::public_key(key_data, "the key data")
+            IN_BIP32_DERIVATION => fields::public_key(key_data, "the key data", points)
                 .and_then(|()| fields::key_origin(value)),
             IN_FINAL_SCRIPTWITNESS => no_key_data(key_data).and_then(|()| tx::witness(value)),
             IN_POR_COMMITMENT => no_key_data(key_data).and_then(|()| {
@@ -384,15 +385,15 @@ pub(super) fn input<'a>(
             }
             IN_TAP_KEY_SIG => no_key_data(key_data).and_then(|()| fields::schnorr_signature(value)),
             IN_TAP_SCRIPT_SIG => {
-                tap_script_sig_key(key_data).and_then(|()| fields::schnorr_signature(value))
+                tap_script_sig_key(key_data, points).and_then(|()| fields::schnorr_signature(value))
             }
             IN_TAP_LEAF_SCRIPT => {
-                fields::control_block(key_data).and_then(|()| fields::leaf_script(value))
+                fields::control_block(key_data, points).and_then(|()| fields::leaf_script(value))
             }
-            IN_TAP_BIP32_DERIVATION => fields::x_only_public_key(key_data, "the key data")
+            IN_TAP_BIP32_DERIVATION => fields::x_only_public_key(key_data, "the key data", points)
                 .and_then(|()| fields::tap_key_origin(value)),
             IN_TAP_INTERNAL_KEY => no_key_data(key_data)
-                .and_then(|()| fields::x_only_public_key(value, "the internal key")),
+                .and_then(|()| fields::x_only_public_key(value, "the internal key", points)),
             IN_TAP_MERKLE_ROOT => {
                 no_key_data(key_data).and_then(|()| value_len(value, 32, "a merkle root"))
             }
@@ -450,14 +451,15 @@ fn preimage<H: Hash>(key_data: &[u8], value: &[u8], name: &str) -> Result<(), St
     Ok(())
 }
 
-fn tap_script_sig_key(key_data: &[u8]) -> Result<(), String> {
+fn tap_script_sig_key(key_data: &[u8], points: Points) -> Result<(), String> {
     if key_data.len() != 64 {
         return Err(format!(
             "the key data is {} bytes; it is a 32-byte x-only key and a 32-byte leaf hash",
             key_data.len()
         ));
     }
-    fields::x_only_public_key(key_data.get(..32).unwrap_or_default(), "the key data's public key")
+    let key = key_data.get(..32).unwrap_or_default();
+    fields::x_only_public_key(key, "the key data's public key", points)
 }
 
 fn musig2_participants(key_data: &[u8], value: &[u8]) -> Result<(), String> {
@@ -507,6 +509,7 @@ pub(super) fn output<'a>(
     r: &mut Reader<'a>,
     index: usize,
     version: u32,
+    points: Points,
 ) -> Result<(&'a [u8], OutputV2<'a>), PsbtParseError> {
     let at = Location::Output(index);
     let map = read_map(r, at)?;
@@ -522,16 +525,16 @@ pub(super) fn output<'a>(
         let (key_data, value) = (pair.key_data, pair.value);
         let checked: Result<(), String> = match key_type {
             OUT_REDEEM_SCRIPT | OUT_WITNESS_SCRIPT => no_key_data(key_data),
-            OUT_BIP32_DERIVATION => fields::public_key(key_data, "the key data")
+            OUT_BIP32_DERIVATION => fields::public_key(key_data, "the key data", points)
                 .and_then(|()| fields::key_origin(value)),
             OUT_AMOUNT => no_key_data(key_data)
                 .and_then(|()| fixed::<8>(value, "an amount"))
                 .map(|n| v2.amount = Some(u64::from_le_bytes(n))),
             OUT_SCRIPT => no_key_data(key_data).map(|()| v2.script = Some(value)),
             OUT_TAP_INTERNAL_KEY => no_key_data(key_data)
-                .and_then(|()| fields::x_only_public_key(value, "the internal key")),
+                .and_then(|()| fields::x_only_public_key(value, "the internal key", points)),
             OUT_TAP_TREE => no_key_data(key_data).and_then(|()| fields::tap_tree(value)),
-            OUT_TAP_BIP32_DERIVATION => fields::x_only_public_key(key_data, "the key data")
+            OUT_TAP_BIP32_DERIVATION => fields::x_only_public_key(key_data, "the key data", points)
                 .and_then(|()| fields::tap_key_origin(value)),
             OUT_MUSIG2_PARTICIPANT_PUBKEYS => musig2_participants(key_data, value),
             PROPRIETARY => fields::proprietary_key(key_data),

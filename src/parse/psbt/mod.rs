@@ -32,6 +32,7 @@ mod keys;
 mod location;
 mod maps;
 mod reader;
+mod signatures;
 mod tx;
 mod v2;
 mod xpub;
@@ -45,6 +46,7 @@ use miniscript::bitcoin::bip32::Xpub;
 use miniscript::bitcoin::Psbt;
 
 pub use self::error::PsbtParseError;
+use self::fields::Points;
 pub use self::location::Location;
 use self::reader::Reader;
 pub use self::xpub::version_name as xpub_version_name;
@@ -110,7 +112,31 @@ pub fn parse_for_verification(bytes: &[u8]) -> Result<ParsedPsbt, PsbtParseError
     parse_with(bytes, false)
 }
 
+/// Parses as [`parse`] (`check_prev_tx`) or [`parse_for_verification`] do, in the one pass
+/// they fall back on: every key's point checked here, every pair decoded by `bitcoin`. What
+/// they return must always equal what this returns; the `parse_psbt` fuzz target checks it.
+pub(crate) fn parse_in_one_pass(
+    bytes: &[u8],
+    check_prev_tx: bool,
+) -> Result<ParsedPsbt, PsbtParseError> {
+    parse_checking(bytes, check_prev_tx, Points::Check)
+}
+
+/// Reads with the keys' points left to `bitcoin`'s decoder ([`fields::Points`]); on any
+/// failure reads again checking every point, for the error one full pass gives.
 fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParseError> {
+    parse_checking(bytes, check_prev_tx, Points::LeaveToDecoder).map_err(|first| {
+        // The full pass checks all the first one does, and decodes too, so it fails as well;
+        // were it to pass, the first pass's error stands.
+        parse_checking(bytes, check_prev_tx, Points::Check).err().unwrap_or(first)
+    })
+}
+
+fn parse_checking(
+    bytes: &[u8],
+    check_prev_tx: bool,
+    points: Points,
+) -> Result<ParsedPsbt, PsbtParseError> {
     if bytes.len() > MAX_REQUEST_BYTES {
         return Err(PsbtParseError::new(
             Location::Header,
@@ -145,10 +171,7 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
             return Err(missing_map(Location::Input(index), "inputs", global.input_count));
         }
         let outpoint = global.unsigned_tx.as_ref().and_then(|tx| tx.outpoints.get(index).copied());
-        let input = maps::input(&mut r, index, version, outpoint, check_prev_tx)?;
-        if version == 2 {
-            inputs.push(input);
-        }
+        inputs.push(maps::input(&mut r, index, version, outpoint, check_prev_tx, points)?);
     }
     let mut outputs = Vec::new();
     for index in 0..global.output_count {
@@ -156,10 +179,7 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
         if r.is_empty() {
             return Err(missing_map(Location::Output(index), "outputs", global.output_count));
         }
-        let output = maps::output(&mut r, index, version)?;
-        if version == 2 {
-            outputs.push(output);
-        }
+        outputs.push(maps::output(&mut r, index, version, points)?);
     }
     if !r.is_empty() {
         let n = r.remaining();
@@ -175,8 +195,17 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
     }
 
     let xpub_versions = xpub::versions(&replaced)?;
+    // On the first pass the signatures are read beside the decoder (`signatures`).
+    let apart = points == Points::LeaveToDecoder;
+    let input_maps: Vec<&[u8]> = inputs.iter().map(|(map, _)| *map).collect();
     if version == 0 {
-        let psbt = if replaced.is_empty() {
+        let psbt = if apart {
+            let encoded = v0_encoding(global.map, &input_maps, &outputs);
+            let mut psbt = decode(&encoded, global.input_count, global.output_count)?;
+            drop(encoded);
+            signatures::add(&mut psbt, &input_maps)?;
+            psbt
+        } else if replaced.is_empty() {
             decode(bytes, global.input_count, global.output_count)?
         } else {
             let encoded = xpub::v0_encoding(bytes, global.map)?;
@@ -188,10 +217,48 @@ fn parse_with(bytes: &[u8], check_prev_tx: bool) -> Result<ParsedPsbt, PsbtParse
     let locktime = v2::locktime(global.fallback_locktime, &input_fields);
     drop(input_fields);
     let tx = v2::unsigned_tx(&global, &inputs, &outputs, locktime);
-    let encoded = v2::v0_encoding(&global, &tx, &inputs, &outputs)?;
+    let encoded = v2::v0_encoding(&global, &tx, &inputs, &outputs, apart)?;
     drop(tx);
-    let psbt = decode(&encoded, global.input_count, global.output_count)?;
+    let mut psbt = decode(&encoded, global.input_count, global.output_count)?;
+    drop(encoded);
+    if apart {
+        signatures::add(&mut psbt, &input_maps)?;
+    }
     Ok(ParsedPsbt { version, psbt, locktime_determined: locktime.is_some(), xpub_versions })
+}
+
+/// A version 0 PSBT re-encoded for `bitcoin`'s decoder without the signature pairs of its
+/// input maps: the global map as `xpub::push_pair` writes it (global xpubs with stand-in
+/// version bytes), the input maps without those pairs, the output maps as they are.
+fn v0_encoding(
+    global_map: &[u8],
+    inputs: &[&[u8]],
+    outputs: &[(&[u8], maps::OutputV2<'_>)],
+) -> Vec<u8> {
+    let size = global_map
+        .len()
+        .saturating_add(inputs.iter().map(|m| m.len().saturating_add(1)).sum::<usize>())
+        .saturating_add(outputs.iter().map(|(m, _)| m.len().saturating_add(1)).sum::<usize>());
+    let mut out = Vec::with_capacity(size.saturating_add(MAGIC.len()).saturating_add(1));
+    out.extend_from_slice(MAGIC);
+    // The maps were read in full already, so their pairs read again without error.
+    for pair in maps::pairs(global_map, Location::Global).flatten() {
+        xpub::push_pair(&mut out, &pair);
+    }
+    out.push(0x00);
+    for (index, map) in inputs.iter().enumerate() {
+        for pair in maps::pairs(map, Location::Input(index)).flatten() {
+            if !signatures::read_here(pair.key_type) {
+                out.extend_from_slice(pair.encoded);
+            }
+        }
+        out.push(0x00);
+    }
+    for (map, _) in outputs {
+        out.extend_from_slice(map);
+        out.push(0x00);
+    }
+    out
 }
 
 fn missing_map(at: Location, what: &str, declared: u64) -> PsbtParseError {

@@ -1037,3 +1037,77 @@ fn more_key_value_pairs_than_the_budget_are_refused() {
     assert_eq!(location, Location::Input(0));
     assert!(problem.contains("more than 1000000 key-value pairs"), "{problem}");
 }
+
+/// 33 bytes that look like a compressed key (0x02 first) but name no point of the curve.
+fn not_on_the_curve() -> Vec<u8> {
+    (1u8..)
+        .map(|x| [[2u8].as_slice(), &[0; 31], &[x]].concat())
+        .find(|bytes| PublicKey::from_slice(bytes).is_err())
+        .expect("some x is not on the curve")
+}
+
+#[test]
+fn keys_off_the_curve_are_refused_where_they_are_whichever_pass_finds_them() {
+    let bad = not_on_the_curve();
+    let x_only = &bad[1..];
+    let origin = [[1u8; 4].as_slice(), &0u32.to_le_bytes()].concat();
+    let tap_origin = [[0u8].as_slice(), &origin].concat();
+    let sig = signature(1).serialize();
+    let cases: Vec<(Vec<Vec<u8>>, u64, &str)> = vec![
+        (
+            vec![pair(&[[0x02].as_slice(), &bad].concat(), &sig)],
+            0x02,
+            "the key data is not a valid public key",
+        ),
+        (
+            vec![pair(&[[0x06].as_slice(), &bad].concat(), &origin)],
+            0x06,
+            "the key data is not a valid public key",
+        ),
+        (
+            vec![pair(&[[0x14].as_slice(), x_only, &[7; 32]].concat(), &[1; 64])],
+            0x14,
+            "the key data's public key is not a valid x-only public key",
+        ),
+        (
+            vec![pair(&[[0x15, 0xc0].as_slice(), x_only].concat(), &[0x51, 0xc0])],
+            0x15,
+            "the control block's internal key is not a valid x-only public key",
+        ),
+        (
+            vec![pair(&[[0x16].as_slice(), x_only].concat(), &tap_origin)],
+            0x16,
+            "the key data is not a valid x-only public key",
+        ),
+        (vec![pair(&[0x17], x_only)], 0x17, "the internal key is not a valid x-only public key"),
+    ];
+    for (pairs, key_type, problem) in cases {
+        assert_eq!(
+            refused(&four_inputs_with(2, &pairs)),
+            (Location::Input(2), Some(key_type), problem.to_owned()),
+            "{key_type:#04x}"
+        );
+        // Before a later map's structural error, the key is still the error reported.
+        let mut bytes = four_inputs_with(2, &pairs);
+        bytes.truncate(bytes.len() - 2);
+        assert_eq!(refused(&bytes).0, Location::Input(2), "{key_type:#04x} before a cut map");
+    }
+    // Output maps.
+    let outputs = |extra: Vec<Vec<u8>>| {
+        let (global, input, mut output) = v2_maps();
+        output.extend(extra);
+        psbt_bytes(&global, &[input], &[output])
+    };
+    assert_eq!(
+        refused(&outputs(vec![pair(&[[0x02].as_slice(), &bad].concat(), &origin)])),
+        (Location::Output(0), Some(0x02), "the key data is not a valid public key".to_owned())
+    );
+    assert_eq!(
+        refused(&outputs(vec![pair(&[0x05], x_only)])),
+        (
+            Location::Output(0),
+            Some(0x05),
+            "the internal key is not a valid x-only public key".to_owned()
+        )
+    );
+}
