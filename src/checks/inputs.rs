@@ -13,7 +13,7 @@ use miniscript::bitcoin::sighash::{Prevouts, SighashCache, TapSighashType};
 use miniscript::bitcoin::{Amount, EcdsaSighashType, OutPoint, Transaction, TxOut};
 
 use super::{few, finalized};
-use super::{Code, Finding, Place};
+use super::{Code, Finding, Place, Resources};
 use crate::base::text::abbreviated_hex;
 use crate::model::claims::{input_differs, Claim, Derivations, PrevTx, PrevTxs, Utxo};
 use crate::parse::policy::Policy;
@@ -28,15 +28,24 @@ pub(crate) struct InputFacts {
     pub owned_at: Option<(u32, u32)>,
 }
 
+/// The fewest inputs worth a thread of their own: below it, starting a thread and hashing
+/// the transaction's common sighash parts once more costs about what it saves.
+const MIN_INPUTS_PER_THREAD: usize = 8;
+
 /// Checks every input; returns what was established about each, in order. Signatures are
 /// verified only when `verify_signatures` is set: a request over the weight limit is
 /// rejected anyway, and skipping them keeps its refusal cheap (SPEC 2.7).
+///
+/// Ownership, scripts and signatures are checked on up to `threads` threads, each taking a
+/// contiguous run of inputs with its own sighash cache and derivations; their findings are
+/// joined in input order, so the result does not depend on the number of threads.
 pub(crate) fn check(
     policy: &Policy,
     tx: &Transaction,
     inputs: &[Input],
     secp: &Secp256k1<VerifyOnly>,
     verify_signatures: bool,
+    resources: &Resources<'_>,
     out: &mut Vec<Finding>,
 ) -> Vec<InputFacts> {
     let wallet = policy.wallet();
@@ -63,34 +72,77 @@ pub(crate) fn check(
     let all_utxos: Option<Vec<&TxOut>> = utxos.iter().copied().collect();
     let prevouts = all_utxos.as_deref().map(Prevouts::All);
 
-    // Pass 2: ownership, scripts and signatures.
-    let mut cache = SighashCache::new(tx);
-    let mut derivations = Derivations::new(wallet);
-    let mut facts = Vec::with_capacity(tx.input.len());
-    for (index, (input, utxo)) in inputs.iter().zip(&utxos).enumerate() {
-        let amount = utxo.map(|u| u.value);
-        let mut owned_at = None;
-        if let Some(utxo) = utxo {
-            if let Some((at, d)) = owned(index, input, utxo, &mut derivations, out) {
-                owned_at = Some(at);
-                check_scripts(index, input, d, out);
-                let sigs = Signing {
-                    index,
-                    kind: wallet.kind(),
-                    threshold: wallet.threshold(),
-                    input,
-                    derived: d,
-                    utxo,
-                    prevouts: prevouts.as_ref(),
-                    secp,
-                };
-                if verify_signatures {
-                    sigs.check(&mut cache, out);
+    // Pass 2: ownership, scripts and signatures, input by input.
+    let run = |first: usize, inputs: &[Input], utxos: &[Option<&TxOut>]| {
+        let mut cache = SighashCache::new(tx);
+        let mut derivations = Derivations::remembering(wallet, resources.memory);
+        let mut findings = Vec::new();
+        let mut facts = Vec::with_capacity(inputs.len());
+        for (index, (input, utxo)) in (first..).zip(inputs.iter().zip(utxos)) {
+            let amount = utxo.map(|u| u.value);
+            let mut owned_at = None;
+            if let Some(utxo) = utxo {
+                if let Some((at, d)) = owned(index, input, utxo, &mut derivations, &mut findings) {
+                    owned_at = Some(at);
+                    check_scripts(index, input, d, &mut findings);
+                    let sigs = Signing {
+                        index,
+                        kind: wallet.kind(),
+                        threshold: wallet.threshold(),
+                        input,
+                        derived: d,
+                        utxo,
+                        prevouts: prevouts.as_ref(),
+                        secp,
+                    };
+                    if verify_signatures {
+                        sigs.check(&mut cache, &mut findings);
+                    }
+                    finalized::check(&sigs, &mut cache, verify_signatures, &mut findings);
                 }
-                finalized::check(&sigs, &mut cache, verify_signatures, out);
             }
+            facts.push(InputFacts { amount, owned_at });
         }
-        facts.push(InputFacts { amount, owned_at });
+        (facts, findings)
+    };
+    let threads = resources.threads.min(inputs.len() / MIN_INPUTS_PER_THREAD).max(1);
+    let per_thread = inputs.len().div_ceil(threads).max(1);
+    let runs: Vec<(Vec<InputFacts>, Vec<Finding>)> = if threads == 1 {
+        vec![run(0, inputs, &utxos)]
+    } else {
+        std::thread::scope(|scope| {
+            let mut chunks = inputs.chunks(per_thread).zip(utxos.chunks(per_thread));
+            let mine = chunks.next();
+            // Each other run on a thread of its own, or here when one cannot be started.
+            let others: Vec<_> = (per_thread..)
+                .step_by(per_thread)
+                .zip(chunks)
+                .map(|(first, (inputs, utxos))| {
+                    std::thread::Builder::new()
+                        .name("intentguard-verify".to_owned())
+                        .spawn_scoped(scope, move || run(first, inputs, utxos))
+                        .map_err(|_| run(first, inputs, utxos))
+                })
+                .collect();
+            let mut runs = Vec::with_capacity(threads);
+            if let Some((inputs, utxos)) = mine {
+                runs.push(run(0, inputs, utxos));
+            }
+            for other in others {
+                runs.push(match other {
+                    Ok(thread) => {
+                        thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    }
+                    Err(done_here) => done_here,
+                });
+            }
+            runs
+        })
+    };
+    let mut facts = Vec::with_capacity(inputs.len());
+    for (run_facts, findings) in runs {
+        facts.extend(run_facts);
+        out.extend(findings);
     }
     facts
 }

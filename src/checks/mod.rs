@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use miniscript::bitcoin::psbt::{raw, Psbt};
 
 use crate::base::time::Timestamp;
+use crate::model::claims::DerivationMemory;
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 use crate::parse::psbt::{not_allowed_field, Location};
@@ -44,8 +45,23 @@ pub(crate) struct Checked {
     pub findings: Vec<Finding>,
 }
 
+/// What the checks may use beyond the request: threads, and what earlier requests derived.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resources<'a> {
+    /// The most threads the inputs are checked on (at least 1).
+    pub threads: usize,
+    /// The verifier's derivations of earlier requests, for this policy's wallet.
+    pub memory: Option<&'a DerivationMemory>,
+}
+
 /// Runs every check of SPEC 2 but the ledger's (2.5), which binds only what they approve.
-pub(crate) fn run(policy: &Policy, intent: &Intent, request: &Request, now: Timestamp) -> Checked {
+pub(crate) fn run(
+    policy: &Policy,
+    intent: &Intent,
+    request: &Request,
+    now: Timestamp,
+    resources: &Resources<'_>,
+) -> Checked {
     let psbt = request.psbt();
     let tx = request.unsigned_tx();
     let secp = policy.wallet().secp();
@@ -55,8 +71,9 @@ pub(crate) fn run(policy: &Policy, intent: &Intent, request: &Request, now: Time
     // Decided before any signature work, so that a huge request costs little to refuse.
     let weight = fee::estimated_weight(policy, tx);
     let light = fee::check_weight(policy, tx, weight, &mut findings);
-    let inputs = inputs::check(policy, tx, &psbt.inputs, secp, light, &mut findings);
-    let outputs = outputs::check(policy, intent, tx, &psbt.outputs, &mut findings);
+    let inputs = inputs::check(policy, tx, &psbt.inputs, secp, light, resources, &mut findings);
+    let outputs =
+        outputs::check(policy, intent, tx, &psbt.outputs, resources.memory, &mut findings);
     let fee = fee::check(policy, intent, tx, weight, &inputs, &mut findings);
     fields(psbt, &mut findings);
     Checked { approved_by, inputs, outputs, fee, findings }

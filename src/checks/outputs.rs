@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::first_few;
 use super::{Code, Finding, Place};
 use crate::base::text::abbreviated_hex;
-use crate::model::claims::{output_differs, Claim, Derivations};
+use crate::model::claims::{output_differs, Claim, DerivationMemory, Derivations};
 use crate::parse::intent::Intent;
 use crate::parse::policy::Policy;
 
@@ -48,9 +48,10 @@ pub(crate) fn check(
     intent: &Intent,
     tx: &Transaction,
     outputs: &[Output],
+    memory: Option<&DerivationMemory>,
     out: &mut Vec<Finding>,
 ) -> Vec<OutputFacts> {
-    let mut derivations = Derivations::new(policy.wallet());
+    let mut derivations = Derivations::remembering(policy.wallet(), memory);
     let limits = policy.limits();
     let payments = intent.payments();
     let scripts: Vec<ScriptBuf> = payments.iter().map(|p| p.script_pubkey()).collect();

@@ -8,6 +8,7 @@
 //! through this module, so they decide "the wallet's" in one way.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use miniscript::bitcoin::bip32::KeySource;
 use miniscript::bitcoin::key::XOnlyPublicKey;
@@ -37,16 +38,25 @@ pub(crate) enum Claim<'d> {
 }
 
 /// The wallet, with what it derived so far: an index that many maps name is derived once.
+/// With a [`DerivationMemory`], what an earlier request derived is recalled rather than
+/// derived again.
 #[derive(Debug)]
 pub(crate) struct Derivations<'w> {
     wallet: &'w Wallet,
+    memory: Option<&'w DerivationMemory>,
     cache: HashMap<(u32, u32), Option<Derived>>,
 }
 
 impl<'w> Derivations<'w> {
     /// Starts with nothing derived.
     pub(crate) fn new(wallet: &'w Wallet) -> Self {
-        Derivations { wallet, cache: HashMap::new() }
+        Derivations { wallet, memory: None, cache: HashMap::new() }
+    }
+
+    /// Starts with nothing derived for this request, recalling from `memory` and adding to
+    /// it what is derived anew. `memory` must be this wallet's.
+    pub(crate) fn remembering(wallet: &'w Wallet, memory: Option<&'w DerivationMemory>) -> Self {
+        Derivations { wallet, memory, cache: HashMap::new() }
     }
 
     /// What an input map's key origins claim.
@@ -76,15 +86,77 @@ impl<'w> Derivations<'w> {
             Location::Unclaimed => Claim::NotWallet,
             Location::Inconsistent => Claim::Inconsistent,
             Location::At { branch, index } => {
-                let wallet = self.wallet;
+                let (wallet, memory) = (self.wallet, self.memory);
                 let derived = self
                     .cache
                     .entry((branch, index))
-                    .or_insert_with(|| wallet.derive(branch, index))
+                    .or_insert_with(|| match memory {
+                        None => wallet.derive(branch, index),
+                        Some(memory) => {
+                            memory.recall_or(branch, index, || wallet.derive(branch, index))
+                        }
+                    })
                     .as_ref();
                 Claim::At { branch, index, derived }
             }
         }
+    }
+}
+
+/// What one wallet derived at each (branch, index), kept across requests by a verifier, so
+/// that the next signer's verification of a request, or a retry, derives nothing again.
+///
+/// Bounded: it holds at most `capacity` places, and when full it is emptied before the next
+/// one is added (so the memory stays within `capacity` entries and no request pays more than
+/// one derivation per place it names). Shared between threads behind a lock; a poisoned lock
+/// is treated as an empty memory.
+pub(crate) struct DerivationMemory {
+    places: Mutex<HashMap<(u32, u32), Option<Derived>>>,
+    capacity: usize,
+}
+
+impl DerivationMemory {
+    /// An empty memory of at most `capacity` places; 0 remembers nothing.
+    pub(crate) fn new(capacity: usize) -> Self {
+        DerivationMemory { places: Mutex::new(HashMap::new()), capacity }
+    }
+
+    /// How many places it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.places.lock().map_or(0, |places| places.len())
+    }
+
+    /// The derivation at (branch, index): remembered, or made by `derive` and remembered.
+    fn recall_or(
+        &self,
+        branch: u32,
+        index: u32,
+        derive: impl FnOnce() -> Option<Derived>,
+    ) -> Option<Derived> {
+        let key = (branch, index);
+        if let Some(known) = self.places.lock().ok().and_then(|places| places.get(&key).cloned()) {
+            return known;
+        }
+        // Derived outside the lock: other threads recall or derive meanwhile.
+        let derived = derive();
+        if self.capacity > 0 {
+            if let Ok(mut places) = self.places.lock() {
+                if places.len() >= self.capacity {
+                    places.clear();
+                }
+                places.insert(key, derived.clone());
+            }
+        }
+        derived
+    }
+}
+
+impl core::fmt::Debug for DerivationMemory {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DerivationMemory")
+            .field("places", &self.len())
+            .field("capacity", &self.capacity)
+            .finish()
     }
 }
 

@@ -15,6 +15,7 @@ mod interop;
 // Every store's tests: needs the three features (`cli`, which the binary requires, brings them).
 #[cfg(all(feature = "cli", feature = "sqlite", feature = "postgres"))]
 mod ledger;
+mod parallel;
 mod prev_tx;
 mod realworld;
 mod serve;
