@@ -665,3 +665,22 @@ fn policy_check_refuses_a_duplicated_key_and_a_key_without_origin() {
         &["the 2nd key (xpub6EfMLKT9…oCcmrdVa) has no key origin"],
     );
 }
+
+#[test]
+fn threads_change_nothing_in_the_report_and_zero_is_usage() {
+    let home = TempDir::new("cli", "threads");
+    // A rejected vector, so that the findings are compared too.
+    let dir = case("dmm/redirected");
+    let report = |extra: &[&str]| {
+        let args = [&["--no-ledger", "--format", "json"], extra].concat();
+        let out = run(verify_case(&home, &dir, &args));
+        assert_exit(&out, 1);
+        json(&out)
+    };
+    let default = report(&[]);
+    assert_eq!(report(&["--threads", "1"]), default);
+    assert_eq!(report(&["--threads", "7"]), default);
+    let out = run(verify_case(&home, &dir, &["--no-ledger", "--format", "json", "--threads", "0"]));
+    let message = assert_json_error(&out, "USAGE");
+    assert!(message.contains("--threads"), "{message}");
+}

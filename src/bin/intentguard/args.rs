@@ -133,6 +133,11 @@ pub struct Verify {
     #[arg(long = "prev-tx", value_name = "FILE")]
     pub prev_tx: Vec<PathBuf>,
 
+    /// Threads to check the inputs on [default: every core the process may use]. The report
+    /// is the same on any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
     /// The signing request: a PSBT file (raw, hex or base64), or - for standard input.
     #[arg(value_name = "PSBT")]
     pub psbt: PathBuf,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use intentguard::{Intent, Policy, Report, Request, Timestamp, Verdict};
+use intentguard::{Intent, Policy, Report, Request, Timestamp, Verdict, Verifier};
 
 use crate::args::{Format, Verify};
 use crate::files::{describe, read_capped};
@@ -43,7 +43,12 @@ fn verify(args: &Verify) -> Result<Report, Failure> {
     supplied.note_unused(&unused);
 
     let ledger = ledger::open(&choice)?;
-    intentguard::verify(&policy, &intent, &request, now, ledger.as_deref()).map_err(|e| {
+    // One verification: nothing to remember for a next one.
+    let mut verifier = Verifier::new(policy).with_remembered_derivations(0);
+    if let Some(threads) = args.threads {
+        verifier = verifier.with_threads(usize::from(threads));
+    }
+    verifier.verify(&intent, &request, now, ledger.as_deref()).map_err(|e| {
         let failure = Failure::library(None, &e);
         match &choice {
             Choice::None => failure,
