@@ -6,8 +6,11 @@
 //! work done directly with `bitcoin`/`secp256k1` — per input, derive the wallet's keys at the
 //! input's index, build its script, hash the previous transaction, compute one sighash and
 //! verify each signature. It prints µs per input for both, their ratio, and the peak
-//! resident memory while verifying. Single-threaded. Set `BENCH_SIZES=1,10,100` to choose N
-//! and `BENCH_WALLETS=wsh` or `tr` to measure one wallet kind alone.
+//! resident memory while verifying, for a verifier on one thread (cold: nothing remembered),
+//! then the ratio to the same one-core floor of a cold verifier on every available thread
+//! (`threads` columns) and of a warm one (the same request verified again: derivations
+//! remembered) on every thread. Set `BENCH_SIZES=1,10,100` to choose N and
+//! `BENCH_WALLETS=wsh` or `tr` to measure one wallet kind alone.
 
 #[allow(dead_code, reason = "the generator serves the vector tests too")]
 #[path = "../examples/gen_vectors/generator.rs"]
@@ -30,7 +33,7 @@ use intentguard::bitcoin::taproot::{LeafVersion, TapLeafHash, TaprootBuilder};
 use intentguard::bitcoin::{EcdsaSighashType, Psbt, PublicKey, ScriptBuf, TxOut};
 use intentguard::miniscript::descriptor::DescriptorPublicKey;
 use intentguard::miniscript::{Descriptor, ForEachKey};
-use intentguard::{verify, Intent, Policy, Request, Timestamp};
+use intentguard::{Intent, Policy, Request, Timestamp, Verifier};
 
 fn main() {
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
@@ -38,8 +41,10 @@ fn main() {
         .map(|s| s.split(',').map(|n| n.trim().parse().expect("BENCH_SIZES: numbers")).collect())
         .unwrap_or_else(|| vec![1, 10, 100, 1_000, 5_000]);
     let now: Timestamp = "2024-05-31T02:00:00Z".parse().expect("time");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("{threads} threads available; ratios are to the one-core floor");
     println!(
-        "wallet      N      verifier µs/in  floor µs/in  ratio  peak RSS MiB  PSBT MiB  limit MiB"
+        "wallet      N   1 thread µs/in  floor µs/in  ratio  all µs/in  ratio  warm µs/in  ratio  peak RSS MiB  PSBT MiB  limit MiB"
     );
     // BENCH_WALLETS=wsh or tr measures one kind alone: the peak memory figure of a kind run
     // second is understated, as the allocator reuses what the first one freed.
@@ -58,12 +63,23 @@ fn main() {
 
             let rss_before = measure::rss_kib();
             measure::reset_peak_rss();
-            let verifier = measure::best_of(reps, || {
-                let request = Request::from_bytes(&psbt).expect("request");
-                let report = verify(&policy, &intent, &request, now, None).expect("verify");
-                assert!(report.is_approved(), "{:?}", report.findings);
-            });
+            let time = |verifier: &Verifier| {
+                measure::best_of(reps, || {
+                    let request = Request::from_bytes(&psbt).expect("request");
+                    let report = verifier.verify(&intent, &request, now, None).expect("verify");
+                    assert!(report.is_approved(), "{:?}", report.findings);
+                })
+            };
+            let cold = |threads: usize| {
+                Verifier::new(policy.clone()).with_threads(threads).with_remembered_derivations(0)
+            };
+            let one = time(&cold(1));
             let peak = measure::peak_rss_kib().saturating_sub(rss_before);
+            let all = time(&cold(threads));
+            let warm = Verifier::new(policy.clone()).with_threads(threads);
+            let request = Request::from_bytes(&psbt).expect("request");
+            warm.verify(&intent, &request, now, None).expect("verify");
+            let warm = time(&warm);
 
             let parsed = Psbt::deserialize(&psbt).expect("psbt");
             let branch_keys = branch_xpubs(&policy);
@@ -73,13 +89,18 @@ fn main() {
 
             let per_in = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
             let psbt_mib = psbt.len() as f64 / (1024.0 * 1024.0);
+            let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
             println!(
-                "{:<10} {:>5}  {:>14.1}  {:>11.1}  {:>5.2}  {:>12.1}  {:>8.2}  {:>9.1}",
+                "{:<10} {:>5}  {:>14.1}  {:>11.1}  {:>5.2}  {:>9.1}  {:>5.2}  {:>10.1}  {:>5.2}  {:>12.1}  {:>8.2}  {:>9.1}",
                 if taproot { "tr" } else { "wsh" },
                 n,
-                per_in(verifier),
+                per_in(one),
                 per_in(floor),
-                verifier.as_secs_f64() / floor.as_secs_f64(),
+                ratio(one),
+                per_in(all),
+                ratio(all),
+                per_in(warm),
+                ratio(warm),
                 peak as f64 / 1024.0,
                 psbt_mib,
                 4.0 * psbt_mib + 16.0
