@@ -39,9 +39,10 @@ pub(super) fn value_len(value: &[u8], len: usize, what: &str) -> Result<(), Stri
 
 /// Whether a key's point is checked here, or left to `bitcoin`'s decoder.
 ///
-/// The decoder parses every key of the fields it knows again, and parsing a compressed or
-/// x-only key takes a square root, the costliest step of reading a PSBT. So the first pass
-/// checks those keys' encodings only and leaves their points to the decoder; when anything
+/// The decoder parses every key of the fields it knows again (or `signatures` does, for
+/// the pairs read beside it), and parsing a compressed or x-only key takes a square root,
+/// the costliest step of reading a PSBT. So the first pass checks those keys' encodings
+/// only and leaves their points to that second reading; when anything
 /// fails, the PSBT is read again checking every point here, so that the error is the first
 /// one in the bytes' order, with its place, exactly as one full pass would report it.
 /// Keys `bitcoin` does not parse (MuSig2 participants) are always checked here.
@@ -49,7 +50,7 @@ pub(super) fn value_len(value: &[u8], len: usize, what: &str) -> Result<(), Stri
 pub(super) enum Points {
     /// Check that each key is a point of the curve.
     Check,
-    /// Check each key's encoding; `bitcoin`'s decoder checks its point.
+    /// Check each key's encoding; the decoder (or `signatures`) checks its point.
     LeaveToDecoder,
 }
 
