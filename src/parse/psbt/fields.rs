@@ -39,7 +39,7 @@ pub(super) fn value_len(value: &[u8], len: usize, what: &str) -> Result<(), Stri
 
 /// Whether a key's point is checked here, or left to `bitcoin`'s decoder.
 ///
-/// The decoder parses every key of the fields it knows again (or `signatures` does, for
+/// The decoder parses every key of the fields it knows again (or `beside` does, for
 /// the pairs read beside it), and parsing a compressed or x-only key takes a square root,
 /// the costliest step of reading a PSBT. So the first pass checks those keys' encodings
 /// only and leaves their points to that second reading; when anything
@@ -50,7 +50,7 @@ pub(super) fn value_len(value: &[u8], len: usize, what: &str) -> Result<(), Stri
 pub(super) enum Points {
     /// Check that each key is a point of the curve.
     Check,
-    /// Check each key's encoding; the decoder (or `signatures`) checks its point.
+    /// Check each key's encoding; the decoder (or `beside`) checks its point.
     LeaveToDecoder,
 }
 

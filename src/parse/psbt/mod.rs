@@ -26,13 +26,13 @@
 //! [BIP-371](https://github.com/bitcoin/bips/blob/master/bip-0371.mediawiki),
 //! [BIP-373](https://github.com/bitcoin/bips/blob/master/bip-0373.mediawiki).
 
+mod beside;
 mod error;
 mod fields;
 mod keys;
 mod location;
 mod maps;
 mod reader;
-mod signatures;
 mod tx;
 mod v2;
 mod xpub;
@@ -195,7 +195,7 @@ fn parse_checking(
     }
 
     let xpub_versions = xpub::versions(&replaced)?;
-    // On the first pass the signatures are read beside the decoder (`signatures`).
+    // On the first pass the pairs whose keys come back are read beside the decoder.
     let apart = points == Points::LeaveToDecoder;
     let input_maps: Vec<&[u8]> = inputs.iter().map(|(map, _)| *map).collect();
     if version == 0 {
@@ -203,7 +203,7 @@ fn parse_checking(
             let encoded = v0_encoding(global.map, &input_maps, &outputs);
             let mut psbt = decode(&encoded, global.input_count, global.output_count)?;
             drop(encoded);
-            signatures::add(&mut psbt, &input_maps)?;
+            beside::add(&mut psbt, &input_maps)?;
             psbt
         } else if replaced.is_empty() {
             decode(bytes, global.input_count, global.output_count)?
@@ -222,12 +222,12 @@ fn parse_checking(
     let mut psbt = decode(&encoded, global.input_count, global.output_count)?;
     drop(encoded);
     if apart {
-        signatures::add(&mut psbt, &input_maps)?;
+        beside::add(&mut psbt, &input_maps)?;
     }
     Ok(ParsedPsbt { version, psbt, locktime_determined: locktime.is_some(), xpub_versions })
 }
 
-/// A version 0 PSBT re-encoded for `bitcoin`'s decoder without the signature pairs of its
+/// A version 0 PSBT re-encoded for `bitcoin`'s decoder without the pairs `beside` reads of its
 /// input maps: the global map as `xpub::push_pair` writes it (global xpubs with stand-in
 /// version bytes), the input maps without those pairs, the output maps as they are.
 fn v0_encoding(
@@ -248,7 +248,7 @@ fn v0_encoding(
     out.push(0x00);
     for (index, map) in inputs.iter().enumerate() {
         for pair in maps::pairs(map, Location::Input(index)).flatten() {
-            if !signatures::read_here(pair.key_type) {
+            if !beside::read_here(pair.key_type) {
                 out.extend_from_slice(pair.encoded);
             }
         }

@@ -75,7 +75,7 @@ pub(super) fn v0_encoding(
     tx: &Transaction,
     inputs: &[(&[u8], InputV2)],
     outputs: &[(&[u8], OutputV2<'_>)],
-    signatures_apart: bool,
+    beside: bool,
 ) -> Result<Vec<u8>, PsbtParseError> {
     // Non-witness serialization, written by hand as `bitcoin` does, so that a transaction
     // with no inputs is not written with a segwit marker.
@@ -115,7 +115,7 @@ pub(super) fn v0_encoding(
     for (index, (map, _)) in inputs.iter().enumerate() {
         for pair in pairs(map, Location::Input(index)) {
             let pair = pair?;
-            let apart = signatures_apart && super::signatures::read_here(pair.key_type);
+            let apart = beside && super::beside::read_here(pair.key_type);
             if !keys::input_is_v2_only(pair.key_type) && !apart {
                 out.extend_from_slice(pair.encoded);
             }
