@@ -87,6 +87,16 @@ pub fn choose(
     Ok(Choice::Sqlite { path: dir.join("intentguard").join("ledger.sqlite3"), default: true })
 }
 
+/// Chooses the ledger as [`choose`] does, from the flags, this process's [`ENV`] and the
+/// user's data directory.
+///
+/// # Errors
+///
+/// As [`choose`].
+pub fn choose_here(flag: Option<&OsStr>, no_ledger: bool) -> Result<Choice, Failure> {
+    choose(flag, no_ledger, std::env::var_os(ENV), dirs::data_dir())
+}
+
 fn explicit(value: &OsStr, origin: &str) -> Result<Choice, Failure> {
     if value.is_empty() {
         return Err(Failure::usage(format!("{origin} is empty"))

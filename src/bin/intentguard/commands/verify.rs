@@ -26,12 +26,7 @@ fn verify(args: &Verify) -> Result<Report, Failure> {
         Some(now) => now,
         None => system_now()?,
     };
-    let choice = ledger::choose(
-        args.ledger.as_deref(),
-        args.no_ledger,
-        std::env::var_os(ledger::ENV),
-        dirs::data_dir(),
-    )?;
+    let choice = ledger::choose_here(args.ledger.as_deref(), args.no_ledger)?;
 
     let policy = read_policy(&args.policy)?;
     let intent = read_intent(&args.intent)?;

@@ -107,12 +107,7 @@ fn prepare(args: &Serve, log: Arc<Log>) -> Result<Service, Failure> {
         ));
     }
     let verifiers = policies::load(&args.policies)?;
-    let choice = ledger::choose(
-        args.ledger.as_deref(),
-        args.no_ledger,
-        std::env::var_os(ledger::ENV),
-        dirs::data_dir(),
-    )?;
+    let choice = ledger::choose_here(args.ledger.as_deref(), args.no_ledger)?;
     let max_concurrent = usize::try_from(args.max_concurrent).unwrap_or(usize::MAX);
     let ledger = ledger::open_shared(&choice, max_concurrent.min(MAX_LEDGER_CONNECTIONS))?;
     let (ledger, ledger_name) = match ledger {
