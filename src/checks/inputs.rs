@@ -5,6 +5,7 @@
 //! previous transactions hashed, signatures verified over this transaction.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use miniscript::bitcoin::hashes::Hash;
 use miniscript::bitcoin::psbt::Input;
@@ -36,9 +37,10 @@ const MIN_INPUTS_PER_THREAD: usize = 8;
 /// verified only when `verify_signatures` is set: a request over the weight limit is
 /// rejected anyway, and skipping them keeps its refusal cheap (SPEC 2.7).
 ///
-/// Ownership, scripts and signatures are checked on up to `threads` threads, each taking a
-/// contiguous run of inputs with its own sighash cache and derivations; their findings are
-/// joined in input order, so the result does not depend on the number of threads.
+/// The per-input work (hashing previous transactions; ownership, scripts and signatures) is
+/// done on up to `threads` threads, each taking a contiguous run of inputs with its own
+/// caches; results and findings are joined in input order, so nothing depends on the number
+/// of threads.
 pub(crate) fn check(
     policy: &Policy,
     tx: &Transaction,
@@ -50,13 +52,28 @@ pub(crate) fn check(
 ) -> Vec<InputFacts> {
     let wallet = policy.wallet();
     let taproot = wallet.kind() == ScriptKind::Tr;
+    let threads = resources.threads.min(inputs.len() / MIN_INPUTS_PER_THREAD).max(1);
 
     // Pass 1: outpoints, sighash types and UTXO data of every input. Taproot signatures
-    // commit to every input's UTXO, so these must all be known before any is verified.
+    // commit to every input's UTXO, so these must all be known before any is verified. The
+    // previous transactions are hashed in runs (each run hashes a transaction that several
+    // of its inputs carry once); the rest is quick, in order.
+    let read: Vec<Utxo<'_>> = in_runs(threads, inputs.len(), |range| {
+        let mut prev_txs = PrevTxs::default();
+        let txins = tx.input.get(range.clone()).unwrap_or_default();
+        let maps = inputs.get(range).unwrap_or_default();
+        txins
+            .iter()
+            .zip(maps)
+            .map(|(txin, input)| prev_txs.utxo(txin.previous_output, input))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let mut seen: HashSet<OutPoint> = HashSet::with_capacity(tx.input.len());
     let mut utxos: Vec<Option<&TxOut>> = Vec::with_capacity(tx.input.len());
-    let mut prev_txs = PrevTxs::default();
-    for (index, (txin, input)) in tx.input.iter().zip(inputs).enumerate() {
+    for (index, ((txin, input), utxo)) in tx.input.iter().zip(inputs).zip(&read).enumerate() {
         let outpoint = txin.previous_output;
         if !seen.insert(outpoint) {
             out.push(Finding::new(
@@ -66,19 +83,21 @@ pub(crate) fn check(
             ));
         }
         check_sighash_types(taproot, index, input, out);
-        let utxo = prev_txs.utxo(outpoint, input);
-        utxos.push(established(policy, taproot, index, outpoint, &utxo, out));
+        utxos.push(established(policy, taproot, index, outpoint, utxo, out));
     }
     let all_utxos: Option<Vec<&TxOut>> = utxos.iter().copied().collect();
     let prevouts = all_utxos.as_deref().map(Prevouts::All);
 
     // Pass 2: ownership, scripts and signatures, input by input.
-    let run = |first: usize, inputs: &[Input], utxos: &[Option<&TxOut>]| {
+    let runs = in_runs(threads, inputs.len(), |range| {
+        let first = range.start;
+        let maps = inputs.get(range.clone()).unwrap_or_default();
+        let utxos = utxos.get(range).unwrap_or_default();
         let mut cache = SighashCache::new(tx);
         let mut derivations = Derivations::remembering(wallet, resources.memory);
         let mut findings = Vec::new();
-        let mut facts = Vec::with_capacity(inputs.len());
-        for (index, (input, utxo)) in (first..).zip(inputs.iter().zip(utxos)) {
+        let mut facts = Vec::with_capacity(maps.len());
+        for (index, (input, utxo)) in (first..).zip(maps.iter().zip(utxos)) {
             let amount = utxo.map(|u| u.value);
             let mut owned_at = None;
             if let Some(utxo) = utxo {
@@ -104,47 +123,54 @@ pub(crate) fn check(
             facts.push(InputFacts { amount, owned_at });
         }
         (facts, findings)
-    };
-    let threads = resources.threads.min(inputs.len() / MIN_INPUTS_PER_THREAD).max(1);
-    let per_thread = inputs.len().div_ceil(threads).max(1);
-    let runs: Vec<(Vec<InputFacts>, Vec<Finding>)> = if threads == 1 {
-        vec![run(0, inputs, &utxos)]
-    } else {
-        std::thread::scope(|scope| {
-            let mut chunks = inputs.chunks(per_thread).zip(utxos.chunks(per_thread));
-            let mine = chunks.next();
-            // Each other run on a thread of its own, or here when one cannot be started.
-            let others: Vec<_> = (per_thread..)
-                .step_by(per_thread)
-                .zip(chunks)
-                .map(|(first, (inputs, utxos))| {
-                    std::thread::Builder::new()
-                        .name("intentguard-verify".to_owned())
-                        .spawn_scoped(scope, move || run(first, inputs, utxos))
-                        .map_err(|_| run(first, inputs, utxos))
-                })
-                .collect();
-            let mut runs = Vec::with_capacity(threads);
-            if let Some((inputs, utxos)) = mine {
-                runs.push(run(0, inputs, utxos));
-            }
-            for other in others {
-                runs.push(match other {
-                    Ok(thread) => {
-                        thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    }
-                    Err(done_here) => done_here,
-                });
-            }
-            runs
-        })
-    };
+    });
     let mut facts = Vec::with_capacity(inputs.len());
     for (run_facts, findings) in runs {
         facts.extend(run_facts);
         out.extend(findings);
     }
     facts
+}
+
+/// Splits `0..len` into at most `threads` contiguous runs, runs `run` on each (the first on
+/// this thread, the others on scoped threads, or here when one cannot be started), and
+/// returns the results in order.
+fn in_runs<R: Send>(threads: usize, len: usize, run: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+    let per_run = len.div_ceil(threads.max(1)).max(1);
+    let ranges: Vec<Range<usize>> = (0..len)
+        .step_by(per_run)
+        .map(|start| start..start.saturating_add(per_run).min(len))
+        .collect();
+    if ranges.len() <= 1 {
+        return vec![run(0..len)];
+    }
+    let run = &run;
+    std::thread::scope(|scope| {
+        let mut ranges = ranges.into_iter();
+        let mine = ranges.next();
+        let others: Vec<_> = ranges
+            .map(|range| {
+                std::thread::Builder::new()
+                    .name("intentguard-verify".to_owned())
+                    .spawn_scoped(scope, {
+                        let range = range.clone();
+                        move || run(range)
+                    })
+                    .map_err(|_| range)
+            })
+            .collect();
+        let mut results = Vec::with_capacity(others.len().saturating_add(1));
+        results.extend(mine.map(run));
+        for other in others {
+            results.push(match other {
+                Ok(thread) => {
+                    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                }
+                Err(range) => run(range),
+            });
+        }
+        results
+    })
 }
 
 /// The sighash type must be absent or ALL (taproot: DEFAULT or ALL), in the field and on
