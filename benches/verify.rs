@@ -107,7 +107,33 @@ fn main() {
             );
         }
     }
+    large_previous_transactions(now);
     junk_is_refused_fast();
+}
+
+/// 400 P2WSH inputs, each with a 200 KB previous transaction (an 80 MB request): hashing
+/// them is most of the work, on one thread and on all.
+fn large_previous_transactions(now: Timestamp) {
+    let (policy, intent, psbt) = generator::bench_request_with_prev_txs_of(false, 400, 200_000);
+    let policy = Policy::from_toml(&policy).expect("policy");
+    let intent = Intent::from_json(&intent).expect("intent");
+    let request = Request::from_bytes(&psbt).expect("request");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let time = |threads: usize| {
+        let verifier =
+            Verifier::new(policy.clone()).with_threads(threads).with_remembered_derivations(0);
+        measure::best_of(3, || {
+            let report = verifier.verify(&intent, &request, now, None).expect("verify");
+            assert!(report.is_approved(), "{:?}", report.findings);
+        })
+    };
+    let (one, all) = (time(1), time(threads));
+    println!(
+        "400 wsh inputs with 200 KB previous transactions ({:.0} MB): verify {:.1} ms on 1 thread, {:.1} ms on {threads}",
+        psbt.len() as f64 / 1e6,
+        one.as_secs_f64() * 1e3,
+        all.as_secs_f64() * 1e3
+    );
 }
 
 /// The wallet's extended keys at the receive branch, derived once.

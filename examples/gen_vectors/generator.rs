@@ -2215,6 +2215,24 @@ pub fn policies() -> Vec<(&'static str, String)> {
 /// spends its own previous transaction, carried in full, and has one signature by each of
 /// two cosigners. Signing shares one sighash cache, so building stays linear.
 pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
+    bench_request_with_prev_txs_of(taproot, n, 0)
+}
+
+/// As [`bench_request`], with each previous transaction `padding` bytes larger (one more
+/// output, after the wallet's, with a script of that many bytes): what hashing large
+/// previous transactions costs.
+pub fn bench_request_with_prev_txs_of(
+    taproot: bool,
+    n: usize,
+    padding: usize,
+) -> (String, String, Vec<u8>) {
+    let pad = |mut prev: Transaction| {
+        if padding > 0 {
+            let script_pubkey = ScriptBuf::from_bytes(vec![0x6a; padding]);
+            prev.output.push(TxOut { value: Amount::ZERO, script_pubkey });
+        }
+        prev
+    };
     let per_input = 100_000u64;
     let total = per_input * u64::try_from(n).unwrap();
     let fee = 10_000 * u64::try_from(n).unwrap();
@@ -2241,7 +2259,7 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
                 sat: per_input,
             })
             .collect();
-        let prevs: Vec<Transaction> = inputs.iter().map(tr_funding).collect();
+        let prevs: Vec<Transaction> = inputs.iter().map(tr_funding).map(pad).collect();
         let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
         let mut psbt = Psbt::from_unsigned_tx(tx.clone()).unwrap();
         psbt.outputs[1] = w.output_map(1, 0);
@@ -2281,7 +2299,7 @@ pub fn bench_request(taproot: bool, n: usize) -> (String, String, Vec<u8>) {
         let w = Wallet::new("bench", Kind::Wsh, true, Network::Bitcoin);
         let inputs: Vec<In> =
             (0..n).map(|i| input(&w, 0, u32::try_from(i).unwrap(), per_input)).collect();
-        let prevs: Vec<Transaction> = inputs.iter().map(funding).collect();
+        let prevs: Vec<Transaction> = inputs.iter().map(funding).map(pad).collect();
         let tx = bench_tx(&prevs, pay, w.script(1, 0), change);
         let mut psbt = Psbt::from_unsigned_tx(tx.clone()).unwrap();
         psbt.outputs[1] = Output {
