@@ -5,8 +5,8 @@
 //! duplicate field is `USAGE`), and each part is then read by the same parser as the file it
 //! stands for, so that a call is verified exactly as `intentguard verify` verifies the same
 //! files: the intent's text (an object is taken as the exact text between its braces, so a
-//! duplicate key inside it is still `INTENT_MALFORMED`), the PSBT's bytes, and each previous
-//! transaction as `--prev-tx` takes it.
+//! duplicate key inside it is still `INTENT_MALFORMED`), the PSBT's bytes, and each entry of
+//! `prev_txs` as the text of a `--prev-tx` file of hex transactions.
 
 use std::borrow::Cow;
 
@@ -21,8 +21,9 @@ use crate::base::limits::{MAX_BODY_BYTES, MAX_REQUEST_BYTES};
 use crate::base::redact::json_message;
 use crate::base::time::{parse_rfc3339, Timestamp};
 use crate::parse::intent::Intent;
+use crate::parse::prev_tx::parse_prev_txs;
 use crate::parse::request::Request;
-use crate::parse::{prev_tx, IntentError, RequestError};
+use crate::parse::{IntentError, RequestError};
 
 /// A call's body as JSON has it; every field is checked when it is read.
 #[derive(Deserialize)]
@@ -140,7 +141,8 @@ impl<'a> VerifyCall<'a> {
     ///
     /// [`CallError::TooLarge`] for a PSBT over [`MAX_REQUEST_BYTES`], [`CallError::Base64`]
     /// when `psbt` is not base64, [`CallError::Request`] when its bytes are not a PSBT, and
-    /// [`CallError::PrevTx`] when an entry of `prev_txs` is not one hex transaction.
+    /// [`CallError::PrevTx`] when an entry of `prev_txs` is not hex transactions, one per
+    /// line, as a `--prev-tx` file holds them.
     pub fn request(&self) -> Result<Request, CallError> {
         let too_large = CallError::TooLarge { what: "the PSBT", limit: MAX_REQUEST_BYTES };
         // Refuse before decoding: base64 holds 3 bytes in every 4 characters.
@@ -157,14 +159,17 @@ impl<'a> VerifyCall<'a> {
             RequestError::TooLarge { .. } => too_large,
             e => CallError::Request(e),
         })?;
-        let txs = self
-            .prev_txs
-            .iter()
-            .enumerate()
-            .map(|(index, hex)| {
-                prev_tx::parse_hex(hex).map_err(|problem| CallError::PrevTx { index, problem })
-            })
-            .collect::<Result<Vec<Transaction>, CallError>>()?;
+        let mut txs: Vec<Transaction> = Vec::new();
+        for (index, text) in self.prev_txs.iter().enumerate() {
+            let fail = |problem: String| CallError::PrevTx { index, problem };
+            if !text.bytes().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) {
+                return Err(fail(
+                    "it holds a character that is neither a hex digit nor white space".to_owned(),
+                ));
+            }
+            // Hex text, so read as a `--prev-tx` file of hex transactions, one per line.
+            txs.extend(parse_prev_txs(text.as_bytes()).map_err(|e| fail(e.to_string()))?);
+        }
         request.supply_prev_txs(&txs).map_err(CallError::Request)?;
         Ok(request)
     }
@@ -195,7 +200,7 @@ pub enum CallError {
     },
     /// The PSBT is malformed (`PSBT_MALFORMED`).
     Request(RequestError),
-    /// An entry of `prev_txs` is not one transaction in hex (`PSBT_MALFORMED`).
+    /// An entry of `prev_txs` is not hex transactions, one per line (`PSBT_MALFORMED`).
     PrevTx {
         /// Its index in `prev_txs`, from 0.
         index: usize,
@@ -235,7 +240,7 @@ impl core::fmt::Display for CallError {
             }
             CallError::Request(e) => write!(f, "psbt: {e}"),
             CallError::PrevTx { index, problem } => {
-                write!(f, "prev_txs[{index}] is not a previous transaction in hex: {problem}")
+                write!(f, "prev_txs[{index}] is not previous transactions in hex: {problem}")
             }
         }
     }

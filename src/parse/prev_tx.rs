@@ -65,19 +65,6 @@ pub fn parse_prev_txs(bytes: &[u8]) -> Result<Vec<Transaction>, RequestError> {
     Ok(txs)
 }
 
-/// Reads one transaction written as hex, as a call to the service carries it: nothing but
-/// hex digits, then exactly one transaction.
-pub(crate) fn parse_hex(text: &str) -> Result<Transaction, String> {
-    if text.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("it holds a character that is not a hex digit".to_owned());
-    }
-    let raw = Vec::<u8>::from_hex(text).map_err(|_| "an odd number of hex digits".to_owned())?;
-    decode(&raw)
-}
-
 /// Exactly one transaction in its consensus encoding, nothing after it.
 fn decode(raw: &[u8]) -> Result<Transaction, String> {
     match deserialize_partial::<Transaction>(raw) {

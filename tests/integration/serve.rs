@@ -293,6 +293,12 @@ fn compare(server: &Server, dir: &Path, cli: &Output) {
         call["intent"] = serde_json::from_str(&text).unwrap();
         calls.push(call);
     }
+    // The previous transactions as the file's whole text in one entry, as `--prev-tx` reads it.
+    if let Ok(bytes) = std::fs::read(dir.join("prev-tx.hex")) {
+        let mut call = calls[0].clone();
+        call["prev_txs"] = json!([String::from_utf8_lossy(&bytes)]);
+        calls.push(call);
+    }
     for call in calls {
         let (status, answer) = post(server, &call, None);
         match cli.status.code() {

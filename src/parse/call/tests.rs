@@ -182,17 +182,22 @@ fn previous_transactions_are_supplied_as_prev_tx_files_are() {
     assert_eq!(supplied.psbt(), file.psbt());
     assert_ne!(supplied.psbt(), Request::from_bytes(PREV_TX_PSBT).unwrap().psbt());
 
+    // An entry is read as a --prev-tx file's text: white space and several lines allowed.
+    let all_in_one = format!("{}\n\n{}\n", hexes[0], hexes[1..].join("\r\n"));
+    let bytes = call_with(serde_json::json!([all_in_one]));
+    let request = VerifyCall::from_json_bytes(&bytes).unwrap().request().unwrap();
+    assert_eq!(request.psbt(), file.psbt());
     for (bad, problem) in [
-        ("", "it is empty"),
-        ("0g", "it holds a character that is not a hex digit"),
-        (" 00", "it holds a character that is not a hex digit"),
-        ("000", "an odd number of hex digits"),
-        ("00", "the bytes end inside a transaction"),
+        ("", "not a previous transaction: the file holds no transaction"),
+        ("0g", "it holds a character that is neither a hex digit nor white space"),
+        ("000", "line 1 is not a previous transaction: an odd number of hex digits"),
+        ("00", "line 1 is not a previous transaction: the bytes end inside a transaction"),
+        ("\n00", "line 2 is not a previous transaction: the bytes end inside a transaction"),
     ] {
         let bytes = call_with(serde_json::json!([hexes[0], bad]));
         let error = VerifyCall::from_json_bytes(&bytes).unwrap().request().unwrap_err();
         assert_eq!(error, CallError::PrevTx { index: 1, problem: problem.to_owned() });
         assert_eq!(error.code(), ErrorCode::PsbtMalformed);
-        assert!(error.to_string().starts_with("prev_txs[1] is not a previous transaction"));
+        assert!(error.to_string().starts_with("prev_txs[1] is not previous transactions"));
     }
 }
